@@ -1,0 +1,135 @@
+// The contract of the image domain as the rest of berth uses it (API routes, the container
+// service). The image helper implements it in image-service.ts; this file holds only types.
+import type { Readable } from 'node:stream'
+
+/** The `config` section of an image config, with Docker's field names (Engine API ContainerConfig subset). */
+export interface ImageRunConfig {
+  User?: string
+  ExposedPorts?: Record<string, Record<string, never>>
+  Env?: string[]
+  Entrypoint?: string[] | null
+  Cmd?: string[] | null
+  Volumes?: Record<string, Record<string, never>>
+  WorkingDir?: string
+  Labels?: Record<string, string>
+  StopSignal?: string
+  Shell?: string[]
+  OnBuild?: string[] | null
+  ArgsEscaped?: boolean
+  Healthcheck?: {
+    Test?: string[]
+    Interval?: number
+    Timeout?: number
+    StartPeriod?: number
+    StartInterval?: number
+    Retries?: number
+  }
+}
+
+export interface ImageHistoryEntry {
+  created?: string
+  created_by?: string
+  author?: string
+  comment?: string
+  empty_layer?: boolean
+}
+
+export interface Image {
+  /** "sha256:<hex>" digest of the image config blob. */
+  id: string
+  repoTags: string[]
+  repoDigests: string[]
+  parent: string
+  comment: string
+  created: string
+  author: string
+  architecture: string
+  variant?: string
+  os: string
+  config: ImageRunConfig
+  /** Sum of the uncompressed layer sizes. */
+  size: number
+  rootfs: { type: 'layers'; diffIds: string[] }
+  history: ImageHistoryEntry[]
+  /** Time the image was last tagged in this store (Metadata.LastTagTime). */
+  lastTagTime?: string
+}
+
+/** Paths of one container's overlay rootfs (Engine API GraphDriver.Data for overlay2). */
+export interface Rootfs {
+  lowerDirs: string[]
+  upperDir: string
+  workDir: string
+  mergedDir: string
+}
+
+export interface ImageDeleteItem {
+  Untagged?: string
+  Deleted?: string
+}
+
+/** One JSON message of a progress stream, as the Engine API sends it. */
+export interface ProgressMessage {
+  stream?: string
+  status?: string
+  id?: string
+  progress?: string
+  progressDetail?: { current?: number; total?: number }
+  error?: string
+  errorDetail?: { message: string }
+  aux?: Record<string, unknown>
+}
+
+export interface ImageListOptions {
+  all?: boolean
+  /** Engine API filters: dangling, label, reference, before, since, until. */
+  filters?: Record<string, string[]>
+}
+
+export interface ImageServiceContract {
+  /** Finds an image by id (full, "sha256:" prefixed or unique prefix ≥ 1 char of the hex),
+   *  name[:tag] (normalised like Docker: "busybox" = "docker.io/library/busybox:latest") or
+   *  name@digest. @throws NotFoundError "No such image: <ref>". */
+  resolve(ref: string): Promise<Image>
+  list(opts?: ImageListOptions): Promise<Image[]>
+  /** Adds `target` (repo[:tag]) to the image `source`. Moves the tag if it pointed elsewhere.
+   *  @throws NotFoundError, InvalidArgumentError for a bad reference. Idempotent. */
+  tag(source: string, target: string): Promise<void>
+  /** Docker's rmi: untags a reference, deletes the image when no tag is left (or `force`).
+   *  `inUseBy(imageId)` returns a container id using it or undefined.
+   *  @throws ConflictError when in use (unless force for a stopped user) or tagged in several repos
+   *  and referenced by id without force; NotFoundError. */
+  remove(ref: string, opts: { force: boolean; noprune: boolean }): Promise<ImageDeleteItem[]>
+  history(ref: string): Promise<Array<ImageHistoryEntry & { id: string; size: number; tags: string[] }>>
+  /** Creates an image from a rootfs tarball (plain, gzip or zstd). `changes` are Dockerfile
+   *  instructions (CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, USER, VOLUME, WORKDIR, STOPSIGNAL).
+   *  @throws InvalidArgumentError for a bad tarball or change. */
+  importRootfs(
+    tar: Readable,
+    opts: { reference?: string; changes?: string[]; message?: string; platform?: string },
+  ): Promise<Image>
+  /** Loads docker-save tarballs and OCI image layouts; yields progress messages
+   *  ("Loaded image: name:tag" / "Loaded image ID: sha256:…" as `stream`). */
+  load(tar: Readable, opts?: { quiet?: boolean }): AsyncIterable<ProgressMessage>
+  /** A docker-save tarball (with OCI layout files) of the given images. @throws NotFoundError. */
+  save(refs: string[]): Promise<Readable>
+  prune(opts: { all: boolean; filters?: Record<string, string[]> }): Promise<{ ImagesDeleted: ImageDeleteItem[]; SpaceReclaimed: number }>
+  /** Registers who answers "which container uses this image?" (wired by the daemon). */
+  setUsageProbe(probe: (imageId: string) => { containerId: string; running: boolean } | undefined): void
+
+  /** Prepares (but does not mount) an overlay rootfs for `key` (a container id) on top of
+   *  the image's layers. Idempotent. @throws NotFoundError. */
+  createRootfs(imageId: string, key: string): Promise<Rootfs>
+  /** Mounts the rootfs if it is not mounted; returns mergedDir. Idempotent. */
+  mountRootfs(key: string): Promise<string>
+  /** Unmounts if mounted. Idempotent. */
+  unmountRootfs(key: string): Promise<void>
+  /** Unmounts and deletes the rootfs and its writable layer. Idempotent. */
+  removeRootfs(key: string): Promise<void>
+  /** Paths of an existing rootfs. @throws NotFoundError. */
+  rootfs(key: string): Promise<Rootfs>
+  /** Bytes in the writable layer (SizeRw). */
+  rootfsUsage(key: string): Promise<number>
+  /** Totals for /system/df and /info. */
+  usage(): Promise<{ images: number; layersSize: number }>
+}
