@@ -61,6 +61,10 @@ export class EventBus implements Publisher, Subscriber {
     this.#listeners.add(fn)
     return () => this.#listeners.delete(fn)
   }
+
+  listenerCount(): number {
+    return this.#listeners.size
+  }
 }
 
 export const nullPublisher: Publisher = { publish() {} }

@@ -1,1 +1,2 @@
 export * from './event-bus.ts'
+export * from './filters.ts'

@@ -1,0 +1,40 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { initialState, type ContainerRecord } from '../../container/index.ts'
+import { InvalidArgumentError } from '../../lib/errors.ts'
+import { humanDuration, statusText, toCreateSpec } from './containers.ts'
+
+describe('container codec', () => {
+  it('fills Docker defaults from a minimal body', () => {
+    const spec = toCreateSpec({ Image: 'busybox', Cmd: ['true'] }, 'web')
+    assert.equal(spec.name, 'web')
+    assert.deepEqual(spec.config.Cmd, ['true'])
+    assert.equal(spec.hostConfig.NetworkMode, 'bridge')
+    assert.equal(spec.hostConfig.ShmSize, 64 * 1024 * 1024)
+    assert.deepEqual(spec.hostConfig.RestartPolicy, { Name: 'no', MaximumRetryCount: 0 })
+  })
+
+  it('accepts a string Cmd as docker-py sends it', () => {
+    assert.deepEqual(toCreateSpec({ Image: 'busybox', Cmd: 'true' }, undefined).config.Cmd, ['true'])
+  })
+
+  it('rejects bad bodies with InvalidArgumentError', () => {
+    assert.throws(() => toCreateSpec(undefined, undefined), InvalidArgumentError)
+    assert.throws(() => toCreateSpec({}, undefined), /config cannot be empty/)
+    assert.throws(() => toCreateSpec({ Image: 'b', Cmd: [1] }, undefined), InvalidArgumentError)
+    assert.throws(() => toCreateSpec({ Image: 'b', HostConfig: { Memory: 'lots' } }, undefined), InvalidArgumentError)
+    assert.throws(() => toCreateSpec({ Image: 'b', WorkingDir: 'rel' }, undefined), /absolute path/)
+  })
+
+  it('renders the status column like docker', () => {
+    const rec = { state: initialState() } as ContainerRecord
+    assert.equal(statusText(rec), 'Created')
+    const now = Date.parse('2026-01-01T00:10:00Z')
+    rec.state = { ...rec.state, status: 'running', startedAt: '2026-01-01T00:09:57Z' }
+    assert.equal(statusText(rec, now), 'Up 3 seconds')
+    rec.state = { ...rec.state, status: 'exited', exitCode: 3, finishedAt: '2026-01-01T00:08:00Z' }
+    assert.equal(statusText(rec, now), 'Exited (3) 2 minutes ago')
+    assert.equal(humanDuration(500), 'Less than a second')
+    assert.equal(humanDuration(65_000), 'About a minute')
+  })
+})

@@ -1,0 +1,14 @@
+// `berth pause`: POST /containers/{id}/pause for each container.
+import type { CommandModule } from '../../command.ts'
+import { forEachName } from '../each.ts'
+
+export const spec: CommandModule['spec'] = {
+  usage: 'CONTAINER [CONTAINER...]',
+  short: 'Pause all processes within one or more containers',
+  args: { min: 1 },
+  flags: [],
+}
+
+export const run: CommandModule['run'] = async (ctx, _flags, names) => {
+  await forEachName(ctx, names, (name) => ctx.client.containerPause(name))
+}

@@ -1,0 +1,94 @@
+// `berth run`: create (pulling if needed), attach before start, wait (next-exit, or removed with
+// --rm), start, stream I/O, exit with the container's status. Docker's 125/126/127 on failures.
+import type { CommandModule } from '../../command.ts'
+import type { CliContext } from '../../context.ts'
+import { StatusError } from '../../context.ts'
+import { errorText } from '../../errors-text.ts'
+import { flag } from '../../flags.ts'
+import { PROG } from '../../version-info.ts'
+import { pumpAttach } from './attach-io.ts'
+import { createContainer } from './create-container.ts'
+import { CREATE_FLAGS, RUN_ONLY_FLAGS } from './create-flags.ts'
+import { toCreateRequest } from './create-request.ts'
+
+export const spec: CommandModule['spec'] = {
+  usage: '[OPTIONS] IMAGE [COMMAND] [ARG...]',
+  short: 'Create and run a new container from an image',
+  args: { min: 1 },
+  flags: [...CREATE_FLAGS, ...RUN_ONLY_FLAGS],
+  interspersed: false,
+}
+
+const runError = (err: unknown) => `${PROG}: ${errorText(err)}\n\nRun '${PROG} run --help' for more information`
+
+/** docker's runStartContainerErr: the start error's text picks 127, 126 or 125. */
+export function startErrorStatus(message: string): number {
+  const m = message.replace(/^Error response from daemon: /, '')
+  if (/executable file not found|no such file or directory|system cannot find the file specified/.test(m)) return 127
+  if (/permission denied|is a directory/.test(m)) return 126
+  return 125
+}
+
+export const run: CommandModule['run'] = async (ctx, flags, args) => {
+  const detach = flag.bool(flags, 'detach')
+  let plan: ReturnType<typeof toCreateRequest>
+  let id: string
+  try {
+    plan = toCreateRequest(flags, args, ctx.env, { detach })
+    if (plan.body.Tty && plan.body.AttachStdin && !ctx.stdinIsTTY) throw new Error('the input device is not a TTY')
+    id = await createContainer(ctx, plan, { quiet: flag.bool(flags, 'quiet') })
+  } catch (err) {
+    throw new StatusError(125, runError(err))
+  }
+  const body = plan.body
+  const attaching = !detach && (body.AttachStdin || body.AttachStdout || body.AttachStderr)
+  const autoRemove = body.HostConfig?.AutoRemove === true
+  const detachKeys = flag.str(flags, 'detach-keys')
+
+  let io: Promise<void> | undefined
+  if (attaching) {
+    try {
+      const conn = await ctx.client.containerAttach(id, {
+        stream: true,
+        stdin: body.AttachStdin,
+        stdout: body.AttachStdout,
+        stderr: body.AttachStderr,
+        detachKeys,
+        tty: body.Tty,
+      })
+      io = pumpAttach(ctx, conn, { stdin: body.AttachStdin === true })
+    } catch (err) {
+      throw new StatusError(125, runError(err))
+    }
+  }
+  // Registered before start so a fast exit is not missed (docker's waitExitOrRemoved).
+  const status = detach ? undefined : await waitStatus(ctx, id, autoRemove)
+
+  try {
+    await ctx.client.containerStart(id, { detachKeys })
+  } catch (err) {
+    if (autoRemove) await status
+    throw new StatusError(startErrorStatus(errorText(err)), runError(err))
+  }
+  if (detach) {
+    ctx.out.line(id)
+    return
+  }
+  if (io) await io.catch((err) => ctx.err.line(errorText(err)))
+  const code = await (status ?? Promise.resolve(0))
+  if (code !== 0) throw new StatusError(code)
+}
+
+/** Resolves once the wait is registered, with a promise of the exit status. */
+async function waitStatus(ctx: CliContext, id: string, autoRemove: boolean): Promise<Promise<number>> {
+  const failed = (err: unknown) => {
+    ctx.err.line(`Error waiting for container: ${errorText(err)}`)
+    return 125
+  }
+  try {
+    const { result } = await ctx.client.containerWaitRegistered(id, { condition: autoRemove ? 'removed' : 'next-exit' })
+    return result.then((res) => (res.Error?.Message ? failed(res.Error.Message) : res.StatusCode), failed)
+  } catch (err) {
+    return Promise.resolve(failed(err))
+  }
+}

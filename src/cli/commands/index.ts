@@ -1,0 +1,110 @@
+// The command table: every path docker has (top-level shortcuts and `container|image|system`
+// groups) mapped to one lazily imported verb module. No module is loaded until it is invoked.
+import type { CommandModule } from '../command.ts'
+
+type Loader = () => Promise<CommandModule>
+
+const container: Record<string, Loader> = {
+  run: () => import('./container/run.ts'),
+  create: () => import('./container/create.ts'),
+  start: () => import('./container/start.ts'),
+  stop: () => import('./container/stop.ts'),
+  kill: () => import('./container/kill.ts'),
+  restart: () => import('./container/restart.ts'),
+  wait: () => import('./container/wait.ts'),
+  rm: () => import('./container/rm.ts'),
+  pause: () => import('./container/pause.ts'),
+  unpause: () => import('./container/unpause.ts'),
+  rename: () => import('./container/rename.ts'),
+  top: () => import('./container/top.ts'),
+  ls: () => import('./container/ls.ts'),
+  logs: () => import('./container/logs.ts'),
+  attach: () => import('./container/attach.ts'),
+  inspect: () => import('./container/inspect.ts'),
+  prune: () => import('./container/prune.ts'),
+}
+
+const image: Record<string, Loader> = {
+  ls: () => import('./image/ls.ts'),
+  inspect: () => import('./image/inspect.ts'),
+  history: () => import('./image/history.ts'),
+  tag: () => import('./image/tag.ts'),
+  rm: () => import('./image/rm.ts'),
+  load: () => import('./image/load.ts'),
+  save: () => import('./image/save.ts'),
+  import: () => import('./image/import.ts'),
+  prune: () => import('./image/prune.ts'),
+}
+
+const system: Record<string, Loader> = {
+  df: () => import('./system/df.ts'),
+  events: () => import('./system/events.ts'),
+  info: () => import('./system/info.ts'),
+  prune: () => import('./system/prune.ts'),
+}
+
+export const GROUPS: Record<
+  string,
+  { verbs: Record<string, Loader>; aliases: Record<string, string>; short: string }
+> = {
+  container: {
+    verbs: container,
+    aliases: { ps: 'ls', list: 'ls', remove: 'rm' },
+    short: 'Manage containers',
+  },
+  image: { verbs: image, aliases: { list: 'ls', remove: 'rm', rmi: 'rm' }, short: 'Manage images' },
+  system: { verbs: system, aliases: {}, short: 'Manage Docker' },
+}
+
+/** Top-level shortcuts: `berth ps` is `berth container ls`, printed as "berth ps" in usage. */
+export const TOP_LEVEL: Record<string, Loader> = {
+  run: container.run as Loader,
+  create: container.create as Loader,
+  start: container.start as Loader,
+  stop: container.stop as Loader,
+  kill: container.kill as Loader,
+  restart: container.restart as Loader,
+  wait: container.wait as Loader,
+  rm: container.rm as Loader,
+  pause: container.pause as Loader,
+  unpause: container.unpause as Loader,
+  rename: container.rename as Loader,
+  top: container.top as Loader,
+  ps: container.ls as Loader,
+  logs: container.logs as Loader,
+  attach: container.attach as Loader,
+  inspect: () => import('./inspect.ts'),
+  images: image.ls as Loader,
+  rmi: image.rm as Loader,
+  tag: image.tag as Loader,
+  history: image.history as Loader,
+  load: image.load as Loader,
+  save: image.save as Loader,
+  import: image.import as Loader,
+  version: () => import('./system/version.ts'),
+  info: system.info as Loader,
+  events: system.events as Loader,
+}
+
+export interface Resolved {
+  /** Path as usage prints it, e.g. "ps" or "container ls". */
+  path: string
+  load: Loader
+  rest: string[]
+}
+
+/** Resolves argv (after global flags) to a verb, or reports the unknown path. */
+export function resolveCommand(args: string[]): Resolved | { unknown: string } | { group: string } {
+  const [first = '', second, ...more] = args
+  const group = GROUPS[first]
+  if (group) {
+    if (second === undefined || second.startsWith('-')) return { group: first }
+    const verb = group.aliases[second] ?? second
+    const load = group.verbs[verb]
+    if (!load) return { unknown: `${first} ${second}` }
+    return { path: `${first} ${verb}`, load, rest: more }
+  }
+  const load = TOP_LEVEL[first]
+  if (!load) return { unknown: first }
+  return { path: first, load, rest: args.slice(1) }
+}

@@ -1,0 +1,504 @@
+// EngineClient: the typed Engine API v1.47 client. One method per operationId (camelCase); it
+// builds paths/queries and decodes JSON, nothing more. No CLI formatting, no retries.
+import type { IncomingMessage } from 'node:http'
+import type { Duplex, Readable } from 'node:stream'
+import type {
+  ContainerCreateRequest,
+  ContainerCreateResponse,
+  ContainerInspectResponse,
+  ContainerPruneResponse,
+  ContainerSummary,
+  ContainerTopResponse,
+  ContainerWaitResponse,
+  EventMessage,
+  HistoryResponseItem,
+  ImageDeleteResponseItem,
+  ImageInspect,
+  ImagePruneResponse,
+  ImageSummary,
+  JSONMessage,
+  SystemDataUsageResponse,
+  SystemInfo,
+  SystemVersion,
+} from '../api/types/index.ts'
+import { type Endpoint, parseEndpoint, type TlsSettings } from './endpoint.ts'
+import { jsonLines } from './json-stream.ts'
+import { type Query, type RequestOptions, readText, Transport } from './transport.ts'
+
+/** The newest API version this client speaks; negotiation may lower it, never raise it. */
+export const CLIENT_API_VERSION = '1.47'
+
+/** `{"key": ["v1", "v2"]}`; encoded on the wire as docker's filters.ToJSON does. */
+export type Filters = Record<string, string[]>
+
+export interface EngineClientOptions {
+  host: string
+  tls?: TlsSettings
+  /** Pin a version and skip negotiation (DOCKER_API_VERSION). */
+  apiVersion?: string
+  userAgent?: string
+}
+
+export interface StreamResult {
+  stream: IncomingMessage
+  /** True when the body uses the 8-byte stdout/stderr framing (no TTY). */
+  multiplexed: boolean
+}
+
+export interface AttachResult {
+  socket: Duplex
+  multiplexed: boolean
+}
+
+export interface PingResult {
+  apiVersion: string | undefined
+  osType: string | undefined
+  experimental: boolean
+}
+
+export class EngineClient {
+  readonly endpoint: Endpoint
+  readonly #transport: Transport
+  #version: Promise<string> | undefined
+
+  constructor(opts: EngineClientOptions) {
+    this.endpoint = parseEndpoint(opts.host, opts.tls)
+    this.#transport = new Transport(this.endpoint, { userAgent: opts.userAgent })
+    if (opts.apiVersion) this.#version = Promise.resolve(opts.apiVersion)
+  }
+
+  /** The negotiated API version (pings the daemon on first use). */
+  apiVersion(): Promise<string> {
+    this.#version ??= this.systemPing().then(
+      (p) => negotiate(p.apiVersion),
+      (err) => {
+        this.#version = undefined
+        throw err
+      },
+    )
+    return this.#version
+  }
+
+  close(): void {
+    this.#transport.close()
+  }
+
+  // ---- system ----
+
+  async systemPing(): Promise<PingResult> {
+    const res = await this.#transport.request({ method: 'GET', path: '/_ping' })
+    res.resume()
+    const h = res.headers
+    return {
+      apiVersion: first(h['api-version']),
+      osType: first(h.ostype),
+      experimental: first(h['docker-experimental']) === 'true',
+    }
+  }
+
+  systemVersion(): Promise<SystemVersion> {
+    return this.#json({ method: 'GET', path: '/version' })
+  }
+
+  systemInfo(): Promise<SystemInfo> {
+    return this.#json({ method: 'GET', path: '/info' })
+  }
+
+  /** Streams events until `until` passes or `signal` aborts. */
+  async *systemEvents(
+    opts: { since?: string; until?: string; filters?: Filters; signal?: AbortSignal } = {},
+  ): AsyncGenerator<EventMessage> {
+    const query = { since: opts.since, until: opts.until, filters: encodeFilters(opts.filters) }
+    const res = await this.#request({ method: 'GET', path: '/events', query, signal: opts.signal })
+    yield* jsonLines<EventMessage>(res)
+  }
+
+  systemDataUsage(opts: { type?: string[]; signal?: AbortSignal } = {}): Promise<SystemDataUsageResponse> {
+    return this.#json({ method: 'GET', path: '/system/df', query: { type: opts.type }, signal: opts.signal })
+  }
+
+  // ---- containers ----
+
+  containerList(
+    opts: { all?: boolean; limit?: number; size?: boolean; filters?: Filters } = {},
+  ): Promise<ContainerSummary[]> {
+    const query = {
+      all: opts.all || undefined,
+      limit: opts.limit,
+      size: opts.size || undefined,
+      filters: encodeFilters(opts.filters),
+    }
+    return this.#json({ method: 'GET', path: '/containers/json', query })
+  }
+
+  containerCreate(
+    body: ContainerCreateRequest,
+    opts: { name?: string; platform?: string } = {},
+  ): Promise<ContainerCreateResponse> {
+    return this.#json({
+      method: 'POST',
+      path: '/containers/create',
+      query: { name: opts.name, platform: opts.platform },
+      body,
+    })
+  }
+
+  containerInspect(id: string, opts: { size?: boolean } = {}): Promise<ContainerInspectResponse> {
+    return this.#json({
+      method: 'GET',
+      path: `/containers/${enc(id)}/json`,
+      query: { size: opts.size || undefined },
+    })
+  }
+
+  containerStart(id: string, opts: { detachKeys?: string } = {}): Promise<void> {
+    return this.#empty({
+      method: 'POST',
+      path: `/containers/${enc(id)}/start`,
+      query: { detachKeys: opts.detachKeys },
+    })
+  }
+
+  containerStop(id: string, opts: { signal?: string; timeout?: number } = {}): Promise<void> {
+    return this.#empty({
+      method: 'POST',
+      path: `/containers/${enc(id)}/stop`,
+      query: { signal: opts.signal, t: opts.timeout },
+    })
+  }
+
+  containerRestart(id: string, opts: { signal?: string; timeout?: number } = {}): Promise<void> {
+    return this.#empty({
+      method: 'POST',
+      path: `/containers/${enc(id)}/restart`,
+      query: { signal: opts.signal, t: opts.timeout },
+    })
+  }
+
+  containerKill(id: string, opts: { signal?: string } = {}): Promise<void> {
+    return this.#empty({
+      method: 'POST',
+      path: `/containers/${enc(id)}/kill`,
+      query: { signal: opts.signal },
+    })
+  }
+
+  /** Long poll: resolves when the condition is met. The request is sent before this returns a
+   *  settled value, so `run` can call it before start without missing a fast exit. */
+  containerWait(
+    id: string,
+    opts: { condition?: 'not-running' | 'next-exit' | 'removed'; signal?: AbortSignal } = {},
+  ): Promise<ContainerWaitResponse> {
+    return this.#json({
+      method: 'POST',
+      path: `/containers/${enc(id)}/wait`,
+      query: { condition: opts.condition },
+      signal: opts.signal,
+    })
+  }
+
+  /** Like containerWait, but resolves as soon as the daemon answers with headers, i.e. once
+   *  the wait is registered (the daemon flushes headers before blocking, as moby does). `run`
+   *  uses this before start so a fast exit cannot be missed. */
+  async containerWaitRegistered(
+    id: string,
+    opts: { condition?: 'not-running' | 'next-exit' | 'removed'; signal?: AbortSignal } = {},
+  ): Promise<{ result: Promise<ContainerWaitResponse> }> {
+    const res = await this.#request({
+      method: 'POST',
+      path: `/containers/${enc(id)}/wait`,
+      query: { condition: opts.condition },
+      signal: opts.signal,
+    })
+    return { result: readText(res).then((t) => JSON.parse(t) as ContainerWaitResponse) }
+  }
+
+  containerDelete(
+    id: string,
+    opts: { force?: boolean; volumes?: boolean; link?: boolean } = {},
+  ): Promise<void> {
+    const query = {
+      force: opts.force || undefined,
+      v: opts.volumes || undefined,
+      link: opts.link || undefined,
+    }
+    return this.#empty({ method: 'DELETE', path: `/containers/${enc(id)}`, query })
+  }
+
+  containerPause(id: string): Promise<void> {
+    return this.#empty({ method: 'POST', path: `/containers/${enc(id)}/pause` })
+  }
+
+  containerUnpause(id: string): Promise<void> {
+    return this.#empty({ method: 'POST', path: `/containers/${enc(id)}/unpause` })
+  }
+
+  containerRename(id: string, name: string): Promise<void> {
+    return this.#empty({ method: 'POST', path: `/containers/${enc(id)}/rename`, query: { name } })
+  }
+
+  containerTop(id: string, opts: { psArgs?: string } = {}): Promise<ContainerTopResponse> {
+    return this.#json({ method: 'GET', path: `/containers/${enc(id)}/top`, query: { ps_args: opts.psArgs } })
+  }
+
+  containerResize(id: string, opts: { h: number; w: number }): Promise<void> {
+    return this.#empty({
+      method: 'POST',
+      path: `/containers/${enc(id)}/resize`,
+      query: { h: opts.h, w: opts.w },
+    })
+  }
+
+  async containerLogs(
+    id: string,
+    opts: {
+      follow?: boolean
+      stdout?: boolean
+      stderr?: boolean
+      since?: string
+      until?: string
+      timestamps?: boolean
+      tail?: string
+      details?: boolean
+      signal?: AbortSignal
+    } = {},
+  ): Promise<StreamResult> {
+    const query: Query = {
+      follow: opts.follow || undefined,
+      stdout: opts.stdout ?? true,
+      stderr: opts.stderr ?? true,
+      since: opts.since,
+      until: opts.until,
+      timestamps: opts.timestamps || undefined,
+      tail: opts.tail,
+      details: opts.details || undefined,
+    }
+    const res = await this.#request({
+      method: 'GET',
+      path: `/containers/${enc(id)}/logs`,
+      query,
+      signal: opts.signal,
+    })
+    return { stream: res, multiplexed: isMultiplexed(first(res.headers['content-type']), true) }
+  }
+
+  /** Hijacks POST /containers/{id}/attach. `tty` says how to frame when the daemon does not tell. */
+  async containerAttach(
+    id: string,
+    opts: {
+      stream?: boolean
+      logs?: boolean
+      stdin?: boolean
+      stdout?: boolean
+      stderr?: boolean
+      detachKeys?: string
+      tty?: boolean
+    },
+  ): Promise<AttachResult> {
+    const query: Query = {
+      stream: opts.stream ?? true,
+      logs: opts.logs || undefined,
+      stdin: opts.stdin || undefined,
+      stdout: opts.stdout || undefined,
+      stderr: opts.stderr || undefined,
+      detachKeys: opts.detachKeys,
+    }
+    const v = await this.apiVersion()
+    const h = await this.#transport.hijack({
+      method: 'POST',
+      path: `/v${v}/containers/${enc(id)}/attach`,
+      query,
+    })
+    return { socket: h.socket, multiplexed: isMultiplexed(h.contentType, !opts.tty) }
+  }
+
+  containerPrune(opts: { filters?: Filters } = {}): Promise<ContainerPruneResponse> {
+    return this.#json({
+      method: 'POST',
+      path: '/containers/prune',
+      query: { filters: encodeFilters(opts.filters) },
+    })
+  }
+
+  // ---- images ----
+
+  imageList(
+    opts: {
+      all?: boolean
+      digests?: boolean
+      sharedSize?: boolean
+      manifests?: boolean
+      filters?: Filters
+    } = {},
+  ): Promise<ImageSummary[]> {
+    const query = {
+      all: opts.all || undefined,
+      digests: opts.digests || undefined,
+      'shared-size': opts.sharedSize || undefined,
+      manifests: opts.manifests || undefined,
+      filters: encodeFilters(opts.filters),
+    }
+    return this.#json({ method: 'GET', path: '/images/json', query })
+  }
+
+  imageInspect(name: string): Promise<ImageInspect> {
+    return this.#json({ method: 'GET', path: `/images/${encName(name)}/json` })
+  }
+
+  imageHistory(name: string, opts: { platform?: string } = {}): Promise<HistoryResponseItem[]> {
+    return this.#json({
+      method: 'GET',
+      path: `/images/${encName(name)}/history`,
+      query: { platform: opts.platform },
+    })
+  }
+
+  imageTag(name: string, opts: { repo: string; tag?: string }): Promise<void> {
+    return this.#empty({
+      method: 'POST',
+      path: `/images/${encName(name)}/tag`,
+      query: { repo: opts.repo, tag: opts.tag },
+    })
+  }
+
+  imageDelete(
+    name: string,
+    opts: { force?: boolean; noprune?: boolean } = {},
+  ): Promise<ImageDeleteResponseItem[]> {
+    const query = { force: opts.force || undefined, noprune: opts.noprune || undefined }
+    return this.#json({ method: 'DELETE', path: `/images/${encName(name)}`, query })
+  }
+
+  /** POST /images/create with fromSrc (import). `source` is the tarball when fromSrc is "-". */
+  async *imageCreate(opts: {
+    fromSrc?: string
+    fromImage?: string
+    repo?: string
+    tag?: string
+    message?: string
+    changes?: string[]
+    platform?: string
+    source?: Readable
+  }): AsyncGenerator<JSONMessage> {
+    const query: Query = {
+      fromSrc: opts.fromSrc,
+      fromImage: opts.fromImage,
+      repo: opts.repo,
+      tag: opts.tag,
+      message: opts.message,
+      changes: opts.changes,
+      platform: opts.platform,
+    }
+    const res = await this.#request({
+      method: 'POST',
+      path: '/images/create',
+      query,
+      body: opts.source,
+      contentType: 'application/x-tar',
+    })
+    yield* jsonLines<JSONMessage>(res)
+  }
+
+  /** POST /images/load; yields the progress/status lines (quiet suppresses progress bars). */
+  async *imageLoad(
+    source: Readable,
+    opts: { quiet?: boolean; platform?: string } = {},
+  ): AsyncGenerator<JSONMessage> {
+    const res = await this.#request({
+      method: 'POST',
+      path: '/images/load',
+      query: { quiet: opts.quiet || undefined, platform: opts.platform },
+      body: source,
+      contentType: 'application/x-tar',
+    })
+    const type = first(res.headers['content-type']) ?? ''
+    if (type.includes('json')) {
+      yield* jsonLines<JSONMessage>(res)
+      return
+    }
+    // Older daemons answer with plain text.
+    const text = await readText(res)
+    if (text !== '') yield { stream: text }
+  }
+
+  /** GET /images/{name}/get: a tar stream of one image. */
+  imageGet(name: string, opts: { platform?: string } = {}): Promise<IncomingMessage> {
+    return this.#request({
+      method: 'GET',
+      path: `/images/${encName(name)}/get`,
+      query: { platform: opts.platform },
+    })
+  }
+
+  /** GET /images/get?names=…: a tar stream of several images. */
+  imageGetAll(names: string[], opts: { platform?: string } = {}): Promise<IncomingMessage> {
+    return this.#request({ method: 'GET', path: '/images/get', query: { names, platform: opts.platform } })
+  }
+
+  imagePrune(opts: { filters?: Filters } = {}): Promise<ImagePruneResponse> {
+    return this.#json({
+      method: 'POST',
+      path: '/images/prune',
+      query: { filters: encodeFilters(opts.filters) },
+    })
+  }
+
+  // ---- plumbing ----
+
+  async #versioned(opts: RequestOptions): Promise<RequestOptions> {
+    const v = await this.apiVersion()
+    return { ...opts, path: `/v${v}${opts.path}` }
+  }
+
+  async #request(opts: RequestOptions): Promise<IncomingMessage> {
+    return this.#transport.request(await this.#versioned(opts))
+  }
+
+  async #json<T>(opts: RequestOptions): Promise<T> {
+    return this.#transport.json<T>(await this.#versioned(opts))
+  }
+
+  async #empty(opts: RequestOptions): Promise<void> {
+    return this.#transport.empty(await this.#versioned(opts))
+  }
+}
+
+/** The lower of our version and the daemon's, as docker's NegotiateAPIVersion does. */
+export function negotiate(serverVersion: string | undefined): string {
+  if (!serverVersion) return CLIENT_API_VERSION
+  return compareVersions(serverVersion, CLIENT_API_VERSION) < 0 ? serverVersion : CLIENT_API_VERSION
+}
+
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split('.').map(Number)
+  const pb = b.split('.').map(Number)
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0)
+    if (d !== 0) return d < 0 ? -1 : 1
+  }
+  return 0
+}
+
+/** docker's filters.ToJSON: {"key":{"value":true}}; undefined when empty. */
+export function encodeFilters(filters: Filters | undefined): string | undefined {
+  if (!filters) return undefined
+  const entries = Object.entries(filters).filter(([, v]) => v.length > 0)
+  if (entries.length === 0) return undefined
+  return JSON.stringify(
+    Object.fromEntries(entries.map(([k, vs]) => [k, Object.fromEntries(vs.map((v) => [v, true]))])),
+  )
+}
+
+function isMultiplexed(contentType: string | undefined, fallback: boolean): boolean {
+  if (contentType?.includes('multiplexed-stream')) return true
+  if (contentType?.includes('raw-stream')) return false
+  return fallback
+}
+
+function first(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v
+}
+
+const enc = (s: string) => encodeURIComponent(s)
+/** Image references keep their slashes (docker does not escape them in paths). */
+const encName = (s: string) => s.split('/').map(encodeURIComponent).join('/')

@@ -1,0 +1,386 @@
+// ContainerService: the container state machine. Owns records (through ContainerStore), decides
+// which transitions are legal, and drives the image rootfs and the Runtime. Logs, attach and
+// the exit/restart handling live in their own modules; this file keeps the lifecycle.
+import { mkdir, rm } from 'node:fs/promises'
+import { ConflictError, InternalError, InvalidArgumentError, NotModifiedError, messageOf } from '../lib/errors.ts'
+import type { Publisher } from '../events/index.ts'
+import type { ImageServiceContract } from '../image/image-service-contract.ts'
+import { newId, shortId } from '../lib/ids.ts'
+import type { Logger } from '../lib/log.ts'
+import type { Runtime } from '../runtime/runtime.ts'
+import { writeBundle } from './bundle.ts'
+import { mergeImageConfig, processArgs } from './config-merge.ts'
+import { NameInUseError, NotRunningError } from './errors.ts'
+import { writeEtcFiles } from './etc-files.ts'
+import { type ListOptions, filterContainers } from './list.ts'
+import { generateName, normaliseName } from './names.ts'
+import type { ContainerStore } from './store.ts'
+import { type ContainerConfig, type ContainerRecord, type HostConfig, ZERO_TIME, initialState } from './types.ts'
+import { Waiters } from './waiters.ts'
+
+export interface ContainerServiceDeps {
+  store: ContainerStore
+  images: ImageServiceContract
+  runtime: Runtime
+  publisher: Publisher
+  log: Logger
+  /** Directory for OCI bundles (under the exec root). */
+  bundleRoot: string
+  /** Path of tini for --init. */
+  initPath: string
+}
+
+export interface CreateSpec {
+  name?: string
+  config: ContainerConfig
+  hostConfig: HostConfig
+}
+
+export type WaitCondition = 'not-running' | 'next-exit' | 'removed'
+
+export class ContainerService {
+  readonly #d: ContainerServiceDeps
+  readonly #locks = new Map<string, Promise<unknown>>()
+  readonly waiters = new Waiters()
+
+  constructor(deps: ContainerServiceDeps) {
+    this.#d = deps
+  }
+
+  get deps(): ContainerServiceDeps {
+    return this.#d
+  }
+
+  /** Serialises operations on one container (start vs. exit handling vs. remove). */
+  withLock<T>(id: string, fn: () => Promise<T>): Promise<T> {
+    const prev = this.#locks.get(id) ?? Promise.resolve()
+    const next = prev.then(fn, fn)
+    const tail = next.catch(() => undefined)
+    this.#locks.set(id, tail)
+    void tail.then(() => {
+      if (this.#locks.get(id) === tail) this.#locks.delete(id)
+    })
+    return next
+  }
+
+  get(ref: string): ContainerRecord {
+    return this.#d.store.get(ref)
+  }
+
+  all(): ContainerRecord[] {
+    return this.#d.store.all()
+  }
+
+  list(opts: Omit<ListOptions, 'lookup'>): ContainerRecord[] {
+    return filterContainers(this.#d.store.all(), { ...opts, lookup: (r) => this.#d.store.get(r) })
+  }
+
+  async create(spec: CreateSpec): Promise<{ id: string; warnings: string[] }> {
+    const { store, images } = this.#d
+    const name = spec.name ? normaliseName(spec.name) : `/${generateName((n) => store.idByName(n) !== undefined)}`
+    const taken = store.idByName(name)
+    if (taken) throw new NameInUseError(name.slice(1), taken)
+    const image = await images.resolve(spec.config.Image)
+    validateHostConfig(spec.hostConfig)
+    const id = newId()
+    store.reserveName(name, id)
+    try {
+      const config = mergeImageConfig(spec.config, image.config)
+      if (!config.Hostname) config.Hostname = shortId(id)
+      const paths = store.paths(id)
+      const { path, args } = processArgs(config)
+      const rec: ContainerRecord = {
+        id,
+        name,
+        created: new Date().toISOString(),
+        path,
+        args,
+        imageId: image.id,
+        config,
+        hostConfig: spec.hostConfig,
+        state: initialState(),
+        restartCount: 0,
+        logPath: paths.log,
+        hostnamePath: paths.hostname,
+        hostsPath: paths.hosts,
+        resolvConfPath: paths.resolvConf,
+      }
+      await mkdir(paths.dir, { recursive: true })
+      await images.createRootfs(image.id, id)
+      await writeEtcFiles(rec)
+      await store.save(rec)
+      this.#d.publisher.publish('container', 'create', id, this.#attrs(rec))
+      return { id, warnings: [] }
+    } catch (err) {
+      store.releaseName(name)
+      await this.#d.images.removeRootfs(id).catch(() => undefined)
+      await rm(store.paths(id).dir, { recursive: true, force: true })
+      throw err
+    }
+  }
+
+  /** @throws NotModifiedError when already running; ConflictError when paused. */
+  start(ref: string): Promise<void> {
+    const rec = this.get(ref)
+    return this.withLock(rec.id, () => this.#start(rec))
+  }
+
+  async #start(rec: ContainerRecord): Promise<void> {
+    if (rec.state.status === 'running' || rec.state.status === 'restarting') throw new NotModifiedError('container already started')
+    if (rec.state.status === 'paused') throw new ConflictError('cannot start a paused container, try unpause instead')
+    if (rec.state.status === 'removing' || rec.state.status === 'dead') throw new ConflictError(`container is marked for removal and cannot be started`)
+    const { images, runtime } = this.#d
+    try {
+      const rootfs = await images.mountRootfs(rec.id)
+      const bundle = await writeBundle(rec, rootfs, this.#d.bundleRoot, this.#netnsOf(rec), this.#d.initPath)
+      await runtime.delete(rec.id, { force: true })
+      const { pid } = await runtime.create(rec.id, {
+        bundle,
+        tty: rec.config.Tty,
+        openStdin: rec.config.OpenStdin,
+        stdinOnce: rec.config.StdinOnce,
+        logPath: rec.logPath,
+      })
+      await runtime.start(rec.id)
+      rec.state = { ...rec.state, status: 'running', pid, exitCode: 0, error: '', oomKilled: false, startedAt: new Date().toISOString(), finishedAt: ZERO_TIME, stoppedByUser: false }
+      await this.#d.store.save(rec)
+      this.#d.publisher.publish('container', 'start', rec.id, this.#attrs(rec))
+    } catch (err) {
+      await this.#cleanupAfterStop(rec)
+      const message = `failed to create task for container: OCI runtime create failed: ${messageOf(err)}: unknown`
+      rec.state = { ...rec.state, status: rec.state.startedAt === ZERO_TIME ? 'created' : 'exited', pid: 0, exitCode: exitCodeForStartError(message), error: message }
+      await this.#d.store.save(rec)
+      throw new InternalError(message, { cause: err })
+    }
+  }
+
+  #netnsOf(rec: ContainerRecord): { mode: 'host' } | { mode: 'new' } | { mode: 'path'; path: string } {
+    const mode = rec.hostConfig.NetworkMode || 'default'
+    if (mode === 'host') return { mode: 'host' }
+    if (mode.startsWith('container:')) {
+      const other = this.get(mode.slice('container:'.length))
+      if (other.state.status !== 'running' && other.state.status !== 'paused') throw new NotRunningError(other.id)
+      return { mode: 'path', path: `/proc/${other.state.pid}/ns/net` }
+    }
+    return { mode: 'new' }
+  }
+
+  /** Releases what a started container held: runtime record, rootfs mount. Idempotent. */
+  async #cleanupAfterStop(rec: ContainerRecord): Promise<void> {
+    await this.#d.runtime.delete(rec.id, { force: true }).catch((e) => this.#d.log.warn('runtime delete failed', { id: rec.id, err: messageOf(e) }))
+    await this.#d.images.unmountRootfs(rec.id).catch((e) => this.#d.log.warn('unmount failed', { id: rec.id, err: messageOf(e) }))
+  }
+
+  /** Records an exit the runtime reported. Called with the container's lock held. */
+  async recordExit(rec: ContainerRecord): Promise<boolean> {
+    if (rec.state.status !== 'running' && rec.state.status !== 'paused') return false
+    const exit = await this.#d.runtime.exitStatus(rec.id)
+    if (!exit) return false
+    await this.#cleanupAfterStop(rec)
+    rec.state = { ...rec.state, status: 'exited', pid: 0, exitCode: exit.exitCode, oomKilled: exit.oomKilled, finishedAt: exit.finishedAt.toISOString() }
+    await this.#d.store.save(rec)
+    if (exit.oomKilled) this.#d.publisher.publish('container', 'oom', rec.id, this.#attrs(rec))
+    this.#d.publisher.publish('container', 'die', rec.id, { ...this.#attrs(rec), exitCode: String(exit.exitCode) })
+    this.waiters.notify(rec.id, 'exit', exit.exitCode)
+    return true
+  }
+
+  async stop(ref: string, opts: { signal?: string; timeout?: number }): Promise<void> {
+    const rec = this.get(ref)
+    if (rec.state.status !== 'running' && rec.state.status !== 'paused' && rec.state.status !== 'restarting') {
+      throw new NotModifiedError('container already stopped')
+    }
+    await this.stopRecord(rec, opts)
+  }
+
+  /** Signal, wait up to the timeout, then SIGKILL (Engine API: t=-1 waits forever). */
+  async stopRecord(rec: ContainerRecord, opts: { signal?: string; timeout?: number }): Promise<void> {
+    rec.state.stoppedByUser = true
+    if (rec.state.status === 'restarting') {
+      rec.state.status = 'exited'
+      await this.#d.store.save(rec)
+      this.waiters.notify(rec.id, 'exit', rec.state.exitCode)
+      return
+    }
+    const signal = opts.signal || rec.config.StopSignal || 'SIGTERM'
+    const timeout = opts.timeout ?? rec.config.StopTimeout ?? 10
+    const exited = this.waiters.nextExit(rec.id)
+    if (rec.state.status === 'paused') await this.#d.runtime.resume(rec.id).catch(() => undefined)
+    await this.#signal(rec, signal)
+    const done = timeout < 0 ? await exited.then(() => true) : await Promise.race([exited.then(() => true), sleep(timeout * 1000).then(() => false)])
+    if (!done) {
+      await this.#signal(rec, 'SIGKILL')
+      await Promise.race([exited, sleep(10_000)])
+    }
+    this.#d.publisher.publish('container', 'stop', rec.id, this.#attrs(rec))
+  }
+
+  async #signal(rec: ContainerRecord, signal: string): Promise<void> {
+    this.#d.publisher.publish('container', 'kill', rec.id, { ...this.#attrs(rec), signal: signalNumber(signal) })
+    try {
+      await this.#d.runtime.kill(rec.id, signal)
+    } catch (err) {
+      // The process may have exited between our check and the signal: that is a success for stop.
+      if (await this.#d.runtime.exitStatus(rec.id)) return
+      throw err
+    }
+  }
+
+  async kill(ref: string, signal = 'SIGKILL'): Promise<void> {
+    const rec = this.get(ref)
+    if (rec.state.status !== 'running' && rec.state.status !== 'paused') {
+      throw new ConflictError(`Cannot kill container: ${ref}: Container ${rec.id} is not running`)
+    }
+    const sig = normaliseSignal(signal)
+    if (sig === 'SIGKILL' || sig === rec.config.StopSignal) rec.state.stoppedByUser = true
+    await this.#signal(rec, sig)
+  }
+
+  async restart(ref: string, opts: { signal?: string; timeout?: number }): Promise<void> {
+    const rec = this.get(ref)
+    if (rec.state.status === 'running' || rec.state.status === 'paused') await this.stopRecord(rec, opts)
+    await this.withLock(rec.id, async () => {
+      if (rec.state.status === 'running') return
+      await this.#start(rec)
+    })
+    this.#d.publisher.publish('container', 'restart', rec.id, this.#attrs(rec))
+  }
+
+  async pause(ref: string): Promise<void> {
+    const rec = this.get(ref)
+    if (rec.state.status === 'paused') throw new ConflictError(`Container ${rec.id} is already paused`)
+    if (rec.state.status !== 'running') throw new ConflictError(`Container ${rec.id} is not running`)
+    await this.#d.runtime.pause(rec.id)
+    rec.state.status = 'paused'
+    await this.#d.store.save(rec)
+    this.#d.publisher.publish('container', 'pause', rec.id, this.#attrs(rec))
+  }
+
+  async unpause(ref: string): Promise<void> {
+    const rec = this.get(ref)
+    if (rec.state.status !== 'paused') throw new ConflictError(`Container ${rec.id} is not paused`)
+    await this.#d.runtime.resume(rec.id)
+    rec.state.status = 'running'
+    await this.#d.store.save(rec)
+    this.#d.publisher.publish('container', 'unpause', rec.id, this.#attrs(rec))
+  }
+
+  async rename(ref: string, newName: string): Promise<void> {
+    const rec = this.get(ref)
+    const name = normaliseName(newName)
+    if (name === rec.name) throw new InvalidArgumentError(`Renaming a container with the same name as its current name`)
+    const taken = this.#d.store.idByName(name)
+    if (taken) throw new NameInUseError(name.slice(1), taken)
+    const oldName = rec.name
+    await this.#d.store.rename(rec, name)
+    this.#d.publisher.publish('container', 'rename', rec.id, { ...this.#attrs(rec), oldName })
+  }
+
+  async remove(ref: string, opts: { force: boolean; volumes: boolean }): Promise<void> {
+    const rec = this.get(ref)
+    if ((rec.state.status === 'running' || rec.state.status === 'paused' || rec.state.status === 'restarting') && !opts.force) {
+      const verb = rec.state.status === 'paused' ? 'paused' : rec.state.status === 'restarting' ? 'restarting' : 'running'
+      throw new ConflictError(
+        `cannot remove container "${rec.name}": container is ${verb}: stop the container before removing or force remove`,
+      )
+    }
+    if (rec.state.status === 'running' || rec.state.status === 'paused') {
+      rec.state.stoppedByUser = true
+      const exited = this.waiters.nextExit(rec.id)
+      await this.#signal(rec, 'SIGKILL')
+      await Promise.race([exited, sleep(10_000)])
+    }
+    await this.withLock(rec.id, () => this.removeRecord(rec))
+  }
+
+  /** Deletes a stopped container and everything it owns. Called with the lock held. */
+  async removeRecord(rec: ContainerRecord): Promise<void> {
+    if (!this.#d.store.find(rec.id)) return
+    rec.state.status = 'removing'
+    await this.#cleanupAfterStop(rec)
+    await this.#d.images.removeRootfs(rec.id)
+    await rm(`${this.#d.bundleRoot}/${rec.id}`, { recursive: true, force: true })
+    await this.#d.store.delete(rec.id)
+    this.#d.publisher.publish('container', 'destroy', rec.id, this.#attrs(rec))
+    this.waiters.notify(rec.id, 'removed', rec.state.exitCode)
+  }
+
+  /** Engine API wait. Resolves with the exit code once the condition holds. */
+  async wait(ref: string, condition: WaitCondition, signal?: AbortSignal): Promise<{ StatusCode: number; Error?: { Message: string } }> {
+    const rec = this.get(ref)
+    const active = rec.state.status === 'running' || rec.state.status === 'paused' || rec.state.status === 'restarting'
+    if (condition === 'not-running' && !active) return { StatusCode: rec.state.exitCode }
+    const p = condition === 'removed' ? this.waiters.removed(rec.id) : this.waiters.nextExit(rec.id)
+    const code = await abortable(p, signal)
+    return { StatusCode: code }
+  }
+
+  attrs(rec: ContainerRecord): Record<string, string> {
+    return this.#attrs(rec)
+  }
+
+  #attrs(rec: ContainerRecord): Record<string, string> {
+    return { ...(rec.config.Labels ?? {}), image: rec.config.Image, name: rec.name.slice(1) }
+  }
+}
+
+function validateHostConfig(hc: HostConfig): void {
+  const rp = hc.RestartPolicy?.Name ?? ''
+  if (!['', 'no', 'always', 'unless-stopped', 'on-failure'].includes(rp)) throw new InvalidArgumentError(`invalid restart policy '${rp}'`)
+  if (hc.AutoRemove && rp !== '' && rp !== 'no') {
+    throw new InvalidArgumentError(`can't create 'AutoRemove' container with restart policy`)
+  }
+  if (rp !== 'on-failure' && (hc.RestartPolicy?.MaximumRetryCount ?? 0) > 0) {
+    throw new InvalidArgumentError(`invalid restart policy: maximum retry count can only be used with 'on-failure'`)
+  }
+  if (hc.Memory > 0 && hc.Memory < 6 * 1024 * 1024) throw new InvalidArgumentError('Minimum memory limit allowed is 6MB')
+  if (hc.MemorySwap > 0 && hc.Memory > 0 && hc.MemorySwap < hc.Memory) {
+    throw new InvalidArgumentError('Minimum memoryswap limit should be larger than memory limit, see usage')
+  }
+}
+
+/** Docker CLI semantics: 127 command not found, 126 cannot invoke, else 128. */
+export function exitCodeForStartError(message: string): number {
+  if (/executable file not found|no such file or directory/i.test(message)) return 127
+  if (/permission denied|not a directory|is a directory/i.test(message)) return 126
+  return 128
+}
+
+const SIGNALS: Record<string, number> = {
+  SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGILL: 4, SIGTRAP: 5, SIGABRT: 6, SIGBUS: 7, SIGFPE: 8, SIGKILL: 9, SIGUSR1: 10,
+  SIGSEGV: 11, SIGUSR2: 12, SIGPIPE: 13, SIGALRM: 14, SIGTERM: 15, SIGSTKFLT: 16, SIGCHLD: 17, SIGCONT: 18, SIGSTOP: 19,
+  SIGTSTP: 20, SIGTTIN: 21, SIGTTOU: 22, SIGURG: 23, SIGXCPU: 24, SIGXFSZ: 25, SIGVTALRM: 26, SIGPROF: 27, SIGWINCH: 28,
+  SIGIO: 29, SIGPWR: 30, SIGSYS: 31,
+}
+
+/** Accepts "KILL", "SIGKILL", "9" and "SIGRTMIN+3". @throws InvalidArgumentError. */
+export function normaliseSignal(sig: string): string {
+  const s = sig.trim().toUpperCase()
+  if (/^\d+$/.test(s)) {
+    const n = Number(s)
+    const name = Object.keys(SIGNALS).find((k) => SIGNALS[k] === n)
+    if (name) return name
+    if (n >= 34 && n <= 64) return s
+    throw new InvalidArgumentError(`Invalid signal: ${sig}`)
+  }
+  const name = s.startsWith('SIG') ? s : `SIG${s}`
+  if (name in SIGNALS || /^SIGRTM(IN|AX)([+-]\d+)?$/.test(name)) return name
+  throw new InvalidArgumentError(`Invalid signal: ${sig}`)
+}
+
+function signalNumber(sig: string): string {
+  const n = SIGNALS[normaliseSignal(sig)]
+  return n === undefined ? sig : String(n)
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms))
+}
+
+function abortable<T>(p: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return p
+  return new Promise((resolve, reject) => {
+    signal.addEventListener('abort', () => reject(new InternalError('client went away')), { once: true })
+    p.then(resolve, reject)
+  })
+}

@@ -1,0 +1,7 @@
+export * from './container-service.ts'
+export * from './errors.ts'
+export * from './logs.ts'
+export * from './monitor.ts'
+export * from './store.ts'
+export * from './types.ts'
+export * from './io-service.ts'

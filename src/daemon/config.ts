@@ -1,0 +1,131 @@
+// berthd's configuration: dockerd-compatible flags, merged over a daemon.json-style config
+// file (--config-file). Flags win; a key set both ways with different values is an error, as
+// dockerd reports it.
+import { readFileSync } from 'node:fs'
+import { InvalidArgumentError } from '../lib/errors.ts'
+import { type LogLevel, isLogLevel } from '../lib/log.ts'
+
+export interface DaemonConfig {
+  hosts: string[]
+  tlsVerify: boolean
+  tlsCaCert?: string
+  tlsCert?: string
+  tlsKey?: string
+  tls: boolean
+  dataRoot: string
+  execRoot: string
+  pidfile: string
+  logLevel: LogLevel
+  defaultRuntime: string
+  runtimes: Record<string, { path: string; runtimeArgs?: string[] }>
+  group?: string
+}
+
+export const DEFAULTS: DaemonConfig = {
+  hosts: [],
+  tlsVerify: false,
+  tls: false,
+  dataRoot: '/var/lib/berth',
+  execRoot: '/run/berth',
+  pidfile: '/run/berth.pid',
+  logLevel: 'info',
+  defaultRuntime: 'runc',
+  runtimes: {},
+}
+
+export const DEFAULT_HOST = 'unix:///run/berth.sock'
+
+const USAGE = `Usage:	berthd [OPTIONS]
+
+A container engine that speaks the Docker Engine API
+
+Options:
+      --config-file string      Daemon configuration file
+      --data-root string        Root directory of persistent state (default "/var/lib/berth")
+      --default-runtime string  Default OCI runtime for containers (default "runc")
+      --exec-root string        Root directory for execution state files (default "/run/berth")
+  -H, --host list               Daemon socket(s) to connect to (default unix:///run/berth.sock)
+  -l, --log-level string        Set the logging level ("debug"|"info"|"warn"|"error"|"fatal") (default "info")
+  -p, --pidfile string          Path to use for daemon PID file (default "/run/berth.pid")
+      --runtime runtime         Register an additional OCI compatible runtime (name=path)
+      --tls                     Use TLS; implied by --tlsverify
+      --tlscacert string        Trust certs signed only by this CA
+      --tlscert string          Path to TLS certificate file
+      --tlskey string           Path to TLS key file
+      --tlsverify               Use TLS and verify the remote
+  -v, --version                 Print version information and quit
+`
+
+export type ParsedArgs = { kind: 'run'; config: DaemonConfig } | { kind: 'help'; text: string } | { kind: 'version' }
+
+const VALUE_FLAGS: Record<string, string> = {
+  '-H': 'host', '--host': 'host', '--data-root': 'data-root', '--exec-root': 'exec-root', '-p': 'pidfile', '--pidfile': 'pidfile',
+  '-l': 'log-level', '--log-level': 'log-level', '--config-file': 'config-file', '--default-runtime': 'default-runtime',
+  '--runtime': 'runtime', '--add-runtime': 'runtime', '--tlscacert': 'tlscacert', '--tlscert': 'tlscert', '--tlskey': 'tlskey', '-G': 'group', '--group': 'group',
+}
+const BOOL_FLAGS: Record<string, string> = { '--tlsverify': 'tlsverify', '--tls': 'tls', '-D': 'debug', '--debug': 'debug' }
+
+export function parseDaemonArgs(argv: string[]): ParsedArgs {
+  const flags = new Map<string, string[]>()
+  const add = (k: string, v: string) => flags.set(k, [...(flags.get(k) ?? []), v])
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!
+    if (arg === '-h' || arg === '--help') return { kind: 'help', text: USAGE }
+    if (arg === '-v' || arg === '--version') return { kind: 'version' }
+    const eq = arg.indexOf('=')
+    const name = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg
+    if (name in BOOL_FLAGS) {
+      add(BOOL_FLAGS[name]!, eq > 0 ? arg.slice(eq + 1) : 'true')
+    } else if (name in VALUE_FLAGS) {
+      const value = eq > 0 && arg.startsWith('--') ? arg.slice(eq + 1) : argv[++i]
+      if (value === undefined) throw new InvalidArgumentError(`flag needs an argument: ${name}`)
+      add(VALUE_FLAGS[name]!, value)
+    } else {
+      throw new InvalidArgumentError(`unknown flag: ${arg}\nSee 'berthd --help'.`)
+    }
+  }
+  const file = flags.get('config-file')?.at(-1)
+  const fromFile = file ? readConfigFile(file) : {}
+  return { kind: 'run', config: merge(fromFile, flags) }
+}
+
+function readConfigFile(path: string): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(readFileSync(path, 'utf8'))
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not a JSON object')
+    return parsed as Record<string, unknown>
+  } catch (err) {
+    throw new InvalidArgumentError(`unable to configure the daemon with file ${path}: ${(err as Error).message}`, { cause: err })
+  }
+}
+
+function merge(file: Record<string, unknown>, flags: Map<string, string[]>): DaemonConfig {
+  const last = (k: string) => flags.get(k)?.at(-1)
+  const fileStr = (k: string) => (typeof file[k] === 'string' ? (file[k] as string) : undefined)
+  const fileBool = (k: string) => (typeof file[k] === 'boolean' ? (file[k] as boolean) : undefined)
+  const hosts = flags.get('host') ?? (Array.isArray(file.hosts) ? (file.hosts as string[]) : [])
+  const logLevel = last('debug') === 'true' ? 'debug' : (last('log-level') ?? fileStr('log-level') ?? DEFAULTS.logLevel)
+  if (!isLogLevel(logLevel)) throw new InvalidArgumentError(`unable to parse logging level: ${logLevel}`)
+  const runtimes: DaemonConfig['runtimes'] = { ...((file.runtimes as DaemonConfig['runtimes']) ?? {}) }
+  for (const r of flags.get('runtime') ?? []) {
+    const i = r.indexOf('=')
+    if (i <= 0) throw new InvalidArgumentError(`runtime must be of the form name=path: ${r}`)
+    runtimes[r.slice(0, i)] = { path: r.slice(i + 1) }
+  }
+  const tlsVerify = (last('tlsverify') ?? String(fileBool('tlsverify') ?? false)) === 'true'
+  return {
+    hosts: hosts.length ? hosts : [DEFAULT_HOST],
+    tlsVerify,
+    tls: tlsVerify || (last('tls') ?? String(fileBool('tls') ?? false)) === 'true',
+    tlsCaCert: last('tlscacert') ?? fileStr('tlscacert'),
+    tlsCert: last('tlscert') ?? fileStr('tlscert'),
+    tlsKey: last('tlskey') ?? fileStr('tlskey'),
+    dataRoot: last('data-root') ?? fileStr('data-root') ?? DEFAULTS.dataRoot,
+    execRoot: last('exec-root') ?? fileStr('exec-root') ?? DEFAULTS.execRoot,
+    pidfile: last('pidfile') ?? fileStr('pidfile') ?? DEFAULTS.pidfile,
+    logLevel,
+    defaultRuntime: last('default-runtime') ?? fileStr('default-runtime') ?? DEFAULTS.defaultRuntime,
+    runtimes,
+    group: last('group') ?? fileStr('group'),
+  }
+}

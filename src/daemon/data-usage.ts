@@ -1,0 +1,25 @@
+// /system/df: images, containers (with their writable-layer sizes), volumes and build cache.
+import { toSummary, statusText } from '../api/codec/containers.ts'
+import { toImageSummary } from '../api/codec/images.ts'
+import type { ContainerService } from '../container/index.ts'
+import type { ImageServiceContract } from '../image/image-service-contract.ts'
+
+export async function dataUsage(containers: ContainerService, images: ImageServiceContract): Promise<unknown> {
+  const all = containers.all()
+  const imageList = await images.list({ all: true })
+  const usage = await images.usage()
+  const now = Date.now()
+  const containerRows = []
+  for (const rec of all) {
+    const rw = await images.rootfsUsage(rec.id).catch(() => 0)
+    const size = imageList.find((i) => i.id === rec.imageId)?.size ?? 0
+    containerRows.push(toSummary(rec, statusText(rec, now), { rw, rootFs: rw + size }))
+  }
+  return {
+    LayersSize: usage.layersSize,
+    Images: imageList.map((img) => ({ ...toImageSummary(img, '1.47'), Containers: all.filter((c) => c.imageId === img.id).length, SharedSize: 0 })),
+    Containers: containerRows,
+    Volumes: [],
+    BuildCache: [],
+  }
+}

@@ -1,0 +1,62 @@
+// Starts berthd: pidfile, services, listeners; on SIGTERM/SIGINT closes the listeners and
+// exits, leaving containers running (their monitors keep them; the next start re-adopts them).
+import { readFile, rm } from 'node:fs/promises'
+import { writeFileAtomic } from '../lib/fs-atomic.ts'
+import { createLogger } from '../lib/log.ts'
+import { BERTH_VERSION } from '../system/index.ts'
+import { parseDaemonArgs } from './config.ts'
+import { listenAll } from './listen.ts'
+import { wire } from './wire.ts'
+
+export async function startDaemon(argv: string[]): Promise<number> {
+  const parsed = parseDaemonArgs(argv)
+  if (parsed.kind === 'help') {
+    process.stdout.write(parsed.text)
+    return 0
+  }
+  if (parsed.kind === 'version') {
+    process.stdout.write(`berthd version ${BERTH_VERSION}\n`)
+    return 0
+  }
+  const cfg = parsed.config
+  const log = createLogger(cfg.logLevel)
+  if (process.getuid?.() !== 0) {
+    log.error('berthd needs to be started with root privileges')
+    return 1
+  }
+  await claimPidfile(cfg.pidfile)
+  const daemon = await wire(cfg, log)
+  const listeners = await listenAll(daemon.app, cfg, log)
+  log.info('berthd has completed initialization', { version: BERTH_VERSION, dataRoot: cfg.dataRoot })
+  await new Promise<void>((resolve) => {
+    const stop = (sig: string) => {
+      log.info('processing signal', { signal: sig })
+      resolve()
+    }
+    process.once('SIGTERM', () => stop('SIGTERM'))
+    process.once('SIGINT', () => stop('SIGINT'))
+  })
+  daemon.monitor.stop()
+  await Promise.all(listeners.map((l) => l.close()))
+  await rm(cfg.pidfile, { force: true })
+  log.info('berthd shut down; containers keep running')
+  return 0
+}
+
+async function claimPidfile(path: string): Promise<void> {
+  const old = Number((await readFile(path, 'utf8').catch(() => '')).trim())
+  if (old > 0 && old !== process.pid && alive(old)) {
+    throw new Error(`pid file found, ensure berthd is not running or delete ${path}`)
+  }
+  await writeFileAtomic(path, `${process.pid}`)
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    // ESRCH: no such process, the pidfile is stale.
+    return false
+  }
+}

@@ -1,0 +1,100 @@
+// Content-addressed blob store: blobs become visible only once their sha256 is verified
+// (write to ingest/, hash, fsync, rename into blobs/). No reference counting: callers
+// decide what to delete. Layout: see paths.ts.
+import { randomBytes } from 'node:crypto'
+import { createReadStream } from 'node:fs'
+import { open, readFile, rename, rm, stat } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { Readable } from 'node:stream'
+import { InvalidArgumentError, isNotFound, NotFoundError } from '../lib/errors.ts'
+import { type Digest, Sha256Digester, sha256Of } from '../oci/index.ts'
+import type { StorePaths } from './paths.ts'
+
+export class ContentStore {
+  readonly #paths: StorePaths
+
+  constructor(paths: StorePaths) {
+    this.#paths = paths
+  }
+
+  path(d: Digest): string {
+    return this.#paths.blob(d)
+  }
+
+  async has(d: Digest): Promise<boolean> {
+    try {
+      await stat(this.path(d))
+      return true
+    } catch (err) {
+      if (isNotFound(err)) return false
+      throw err
+    }
+  }
+
+  /** Size in bytes. @throws NotFoundError. */
+  async size(d: Digest): Promise<number> {
+    try {
+      return (await stat(this.path(d))).size
+    } catch (err) {
+      if (isNotFound(err)) throw new NotFoundError(`blob ${d} not found`, { cause: err })
+      throw err
+    }
+  }
+
+  /** @throws NotFoundError. */
+  async readBuffer(d: Digest): Promise<Buffer> {
+    try {
+      return await readFile(this.path(d))
+    } catch (err) {
+      if (isNotFound(err)) throw new NotFoundError(`blob ${d} not found`, { cause: err })
+      throw err
+    }
+  }
+
+  read(d: Digest): Readable {
+    return createReadStream(this.path(d))
+  }
+
+  /** Stores `src`, returning its digest. With `expected`, a mismatch throws
+   *  InvalidArgumentError and keeps nothing. Storing an existing digest is a no-op. */
+  async ingest(
+    src: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+    expected?: Digest,
+  ): Promise<{ digest: Digest; size: number }> {
+    const tmp = join(this.#paths.ingestDir, randomBytes(12).toString('hex'))
+    const fh = await open(tmp, 'wx', 0o644)
+    const hash = new Sha256Digester()
+    try {
+      try {
+        for await (const c of src) {
+          const chunk = Buffer.isBuffer(c) ? c : Buffer.from(c)
+          hash.update(chunk)
+          let off = 0
+          while (off < chunk.length) off += (await fh.write(chunk, off, chunk.length - off)).bytesWritten
+        }
+        await fh.sync()
+      } finally {
+        await fh.close()
+      }
+      const digest = hash.digest()
+      if (expected !== undefined && digest !== expected) {
+        throw new InvalidArgumentError(`content digest mismatch: expected ${expected}, got ${digest}`)
+      }
+      await rename(tmp, this.path(digest))
+      return { digest, size: hash.size }
+    } finally {
+      await rm(tmp, { force: true })
+    }
+  }
+
+  async put(data: Buffer): Promise<Digest> {
+    const digest = sha256Of(data)
+    if (!(await this.has(digest))) await this.ingest([data], digest)
+    return digest
+  }
+
+  /** Idempotent. */
+  async delete(d: Digest): Promise<void> {
+    await rm(this.path(d), { force: true })
+  }
+}

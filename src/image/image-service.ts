@@ -1,0 +1,120 @@
+// ImageService: the image domain behind ImageServiceContract. Thin: each use case lives in
+// its own file (import, load, save, remove, prune, list, history) over ImageCore's stores.
+// Construct, then `await init()` once before use.
+import type { Readable } from 'node:stream'
+import type { Publisher } from '../events/index.ts'
+import { InvalidArgumentError } from '../lib/errors.ts'
+import type { Logger } from '../lib/log.ts'
+import { parseNormalizedNamed } from '../oci/index.ts'
+import { ImageCore, type ImageView, type UsageProbe } from './core.ts'
+import { type HistoryRow, imageHistory } from './history.ts'
+import type {
+  ImageDeleteItem,
+  ImageListOptions,
+  ImageServiceContract,
+  ProgressMessage,
+  Rootfs,
+} from './image-service-contract.ts'
+import { type ImportOptions, importRootfs } from './import.ts'
+import { listImages } from './list.ts'
+import { load } from './load.ts'
+import { pruneImages } from './prune.ts'
+import { removeImage } from './remove.ts'
+import { save } from './save.ts'
+
+export interface ImageServiceOptions {
+  /** The daemon's data root; see paths.ts for what goes under it. */
+  root: string
+  publisher: Publisher
+  log: Logger
+}
+
+export class ImageService implements ImageServiceContract {
+  readonly #core: ImageCore
+
+  constructor(opts: ImageServiceOptions) {
+    this.#core = new ImageCore(opts)
+  }
+
+  /** Creates the directories, drops crash leftovers, and loads every index into memory. */
+  async init(): Promise<void> {
+    await this.#core.init()
+  }
+
+  async resolve(ref: string): Promise<ImageView> {
+    return this.#core.view(this.#core.resolve(ref))
+  }
+
+  async list(opts?: ImageListOptions): Promise<ImageView[]> {
+    return listImages(this.#core, opts)
+  }
+
+  async tag(source: string, target: string): Promise<void> {
+    const img = this.#core.resolve(source)
+    const ref = parseNormalizedNamed(target)
+    if (ref.digest !== undefined)
+      throw new InvalidArgumentError('refusing to create a tag with a digest reference')
+    await this.#core.lock.run(() => this.#core.setTag({ ...ref, tag: ref.tag ?? 'latest' }, img.id))
+  }
+
+  remove(ref: string, opts: { force: boolean; noprune: boolean }): Promise<ImageDeleteItem[]> {
+    return this.#core.lock.run(() => removeImage(this.#core, ref, opts))
+  }
+
+  async history(ref: string): Promise<HistoryRow[]> {
+    return imageHistory(this.#core, this.#core.resolve(ref))
+  }
+
+  importRootfs(tar: Readable, opts: ImportOptions): Promise<ImageView> {
+    return importRootfs(this.#core, tar, opts)
+  }
+
+  load(tar: Readable, opts?: { quiet?: boolean }): AsyncIterable<ProgressMessage> {
+    return load(this.#core, tar, opts)
+  }
+
+  async save(refs: string[]): Promise<Readable> {
+    return save(this.#core, refs)
+  }
+
+  prune(opts: {
+    all: boolean
+    filters?: Record<string, string[]>
+  }): Promise<{ ImagesDeleted: ImageDeleteItem[]; SpaceReclaimed: number }> {
+    return this.#core.lock.run(() => pruneImages(this.#core, opts))
+  }
+
+  setUsageProbe(probe: UsageProbe): void {
+    this.#core.usageProbe = probe
+  }
+
+  async createRootfs(imageId: string, key: string): Promise<Rootfs> {
+    const img = this.#core.resolve(imageId)
+    return this.#core.rootfs.create(key, img.id, img.chainIds)
+  }
+
+  mountRootfs(key: string): Promise<string> {
+    return this.#core.rootfs.mount(key)
+  }
+
+  unmountRootfs(key: string): Promise<void> {
+    return this.#core.rootfs.unmount(key)
+  }
+
+  removeRootfs(key: string): Promise<void> {
+    return this.#core.rootfs.remove(key)
+  }
+
+  async rootfs(key: string): Promise<Rootfs> {
+    return this.#core.rootfs.get(key)
+  }
+
+  rootfsUsage(key: string): Promise<number> {
+    return this.#core.rootfs.usage(key)
+  }
+
+  async usage(): Promise<{ images: number; layersSize: number }> {
+    const layersSize = this.#core.layers.all().reduce((n, l) => n + l.size, 0)
+    return { images: this.#core.store.all().length, layersSize }
+  }
+}

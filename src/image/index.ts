@@ -1,0 +1,6 @@
+// Public surface of the image domain.
+export type { ImageView, UsageProbe } from './core.ts'
+export type { HistoryRow } from './history.ts'
+export { ImageService, type ImageServiceOptions } from './image-service.ts'
+export * from './image-service-contract.ts'
+export { type ImportOptions, parsePlatform } from './import.ts'

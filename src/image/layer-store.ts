@@ -1,0 +1,172 @@
+// Unpacked image layers, keyed by chainId: each layer is unpacked once (into tmp/, then
+// renamed into layers/ complete) and shared by every image that has it. Also hands out the
+// short `l/<id>` names used in overlay lowerdir options. Layout: see paths.ts.
+import { randomBytes } from 'node:crypto'
+import { mkdir, readdir, readFile, readlink, rename, rm, stat, symlink, unlink } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { Readable } from 'node:stream'
+import { errnoOf, isNotFound } from '../lib/errors.ts'
+import { writeJsonAtomic } from '../lib/fs-atomic.ts'
+import type { Logger } from '../lib/log.ts'
+import { extractTar } from '../lib/tar/index.ts'
+import { chainIds, type Digest, encodedOf } from '../oci/index.ts'
+import type { StorePaths } from './paths.ts'
+
+export interface LayerInfo {
+  chainId: Digest
+  diffId: Digest
+  parent?: Digest
+  /** Name under overlay/l/. */
+  link: string
+  /** Bytes of file data in the layer. */
+  size: number
+}
+
+const LINK_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'
+
+function newLinkName(): string {
+  // 26 base32 characters, like Docker's overlay2 `l/` names.
+  return [...randomBytes(26)].map((b) => LINK_ALPHABET[b % 32]).join('')
+}
+
+export class LayerStore {
+  readonly #paths: StorePaths
+  readonly #log: Logger
+  readonly #layers = new Map<string, LayerInfo>()
+  readonly #inflight = new Map<string, Promise<LayerInfo>>()
+
+  constructor(paths: StorePaths, log: Logger) {
+    this.#paths = paths
+    this.#log = log
+  }
+
+  /** Loads layer metadata and drops staging leftovers and dangling short links. */
+  async init(): Promise<void> {
+    await rm(this.#paths.overlayTmp, { recursive: true, force: true })
+    await mkdir(this.#paths.overlayTmp, { recursive: true })
+    for (const hex of await readdir(this.#paths.layersDir)) {
+      try {
+        const info = JSON.parse(
+          await readFile(join(this.#paths.layersDir, hex, 'layer.json'), 'utf8'),
+        ) as LayerInfo
+        this.#layers.set(hex, info)
+      } catch (err) {
+        this.#log.warn('ignoring unreadable layer', { layer: hex, error: String(err) })
+      }
+    }
+    const linked = new Set([...this.#layers.values()].map((l) => l.link))
+    for (const name of await readdir(this.#paths.linksDir)) {
+      if (!linked.has(name))
+        await unlink(join(this.#paths.linksDir, name)).catch((err) =>
+          this.#log.warn('removing stale link', { name, error: String(err) }),
+        )
+    }
+  }
+
+  get(chainId: Digest): LayerInfo | undefined {
+    return this.#layers.get(encodedOf(chainId))
+  }
+
+  all(): LayerInfo[] {
+    return [...this.#layers.values()]
+  }
+
+  diffDir(chainId: Digest): string {
+    return join(this.#paths.layer(chainId), 'diff')
+  }
+
+  /** overlay lowerdir value relative to overlay/ (topmost first), for image layers bottom-first. */
+  lowerSpec(chain: Digest[]): string {
+    if (chain.length === 0) return 'empty'
+    return chain
+      .map((c) => `l/${this.get(c)?.link ?? ''}`)
+      .reverse()
+      .join(':')
+  }
+
+  /** Makes sure every layer of `diffIds` is unpacked, reading missing ones from `open(diffId)`
+   *  (an uncompressed tar whose sha256 has been verified). Idempotent; concurrent calls for the
+   *  same layer share one unpack. Returns the chainIds. */
+  async ensure(diffIds: Digest[], openLayer: (diffId: Digest) => Readable): Promise<Digest[]> {
+    const chain = chainIds(diffIds)
+    for (let i = 0; i < chain.length; i++) {
+      const c = chain[i]!
+      if (this.get(c)) continue
+      const key = encodedOf(c)
+      let p = this.#inflight.get(key)
+      if (!p) {
+        p = this.#unpack(c, diffIds[i]!, chain[i - 1], openLayer).finally(() => this.#inflight.delete(key))
+        this.#inflight.set(key, p)
+      }
+      await p
+    }
+    return chain
+  }
+
+  async #unpack(
+    chainId: Digest,
+    diffId: Digest,
+    parent: Digest | undefined,
+    openLayer: (d: Digest) => Readable,
+  ): Promise<LayerInfo> {
+    const staging = join(this.#paths.overlayTmp, randomBytes(8).toString('hex'))
+    await mkdir(join(staging, 'diff'), { recursive: true, mode: 0o755 })
+    const link = newLinkName()
+    try {
+      const res = await extractTar(openLayer(diffId), join(staging, 'diff'), { whiteouts: 'overlay' })
+      for (const w of res.warnings) this.#log.warn(w, { layer: chainId })
+      const info: LayerInfo = { chainId, diffId, parent, link, size: res.size }
+      await writeJsonAtomic(join(staging, 'layer.json'), info)
+      await symlink(`../layers/${encodedOf(chainId)}/diff`, join(this.#paths.linksDir, link))
+      try {
+        await rename(staging, this.#paths.layer(chainId))
+      } catch (err) {
+        await unlink(join(this.#paths.linksDir, link))
+        if (errnoOf(err) !== 'ENOTEMPTY' && errnoOf(err) !== 'EEXIST') throw err
+        // Another process unpacked it first: use theirs.
+        const theirs = JSON.parse(
+          await readFile(join(this.#paths.layer(chainId), 'layer.json'), 'utf8'),
+        ) as LayerInfo
+        this.#layers.set(encodedOf(chainId), theirs)
+        return theirs
+      }
+      this.#layers.set(encodedOf(chainId), info)
+      return info
+    } finally {
+      await rm(staging, { recursive: true, force: true })
+    }
+  }
+
+  /** Deletes a layer (callers check nothing uses it). Idempotent. */
+  async remove(chainId: Digest): Promise<void> {
+    const info = this.get(chainId)
+    this.#layers.delete(encodedOf(chainId))
+    if (info)
+      await unlink(join(this.#paths.linksDir, info.link)).catch((err) => {
+        if (!isNotFound(err)) throw err
+      })
+    // Rename first so a crash never leaves a half-deleted layer under its real name.
+    const doomed = join(this.#paths.overlayTmp, `rm-${encodedOf(chainId)}`)
+    try {
+      await rename(this.#paths.layer(chainId), doomed)
+    } catch (err) {
+      if (isNotFound(err)) return
+      throw err
+    }
+    await rm(doomed, { recursive: true, force: true })
+  }
+
+  /** Checks the short link of a layer resolves (used by tests and fsck-like checks). */
+  async linkOk(chainId: Digest): Promise<boolean> {
+    const info = this.get(chainId)
+    if (!info) return false
+    try {
+      await readlink(join(this.#paths.linksDir, info.link))
+      await stat(join(this.#paths.linksDir, info.link))
+      return true
+    } catch (err) {
+      if (isNotFound(err)) return false
+      throw err
+    }
+  }
+}

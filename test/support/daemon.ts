@@ -1,0 +1,197 @@
+// Test harness: starts a real berthd from source on a temporary socket, data root and exec
+// root; imports busybox:latest from the host's busybox-static; runs berth / docker commands
+// against it; and on stop removes every container, kills the daemon (by its pid), unmounts
+// whatever is left under its roots and deletes them.
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { request } from 'node:http'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+
+export const REPO = resolve(import.meta.dirname, '../..')
+const NODE = process.execPath
+
+export interface RunResult {
+  code: number
+  stdout: string
+  stderr: string
+}
+
+/** Why e2e tests cannot run here, or undefined when they can. */
+export function e2eSkipReason(): string | undefined {
+  if (process.getuid?.() !== 0) return 'needs root'
+  for (const bin of ['/usr/sbin/runc', '/usr/bin/conmon', '/usr/bin/busybox']) {
+    if (!existsSync(bin)) return `needs ${bin}`
+  }
+  return undefined
+}
+
+export class TestDaemon {
+  readonly dir: string
+  readonly socket: string
+  readonly host: string
+  #child: ChildProcess | undefined
+  #log: Buffer[] = []
+  extraArgs: string[] = []
+
+  private constructor(dir: string) {
+    this.dir = dir
+    this.socket = join(dir, 'berth.sock')
+    this.host = `unix://${this.socket}`
+  }
+
+  static async start(opts: { busybox?: boolean; extraArgs?: (dir: string) => Promise<string[]> } = {}): Promise<TestDaemon> {
+    const d = new TestDaemon(await mkdtemp(join(tmpdir(), 'berth-e2e-')))
+    if (opts.extraArgs) d.extraArgs = await opts.extraArgs(d.dir)
+    await d.launch()
+    if (opts.busybox !== false) await d.importBusybox()
+    return d
+  }
+
+  get dataRoot(): string {
+    return join(this.dir, 'data')
+  }
+
+  get execRoot(): string {
+    return join(this.dir, 'exec')
+  }
+
+  get pid(): number | undefined {
+    return this.#child?.pid
+  }
+
+  log(): string {
+    return Buffer.concat(this.#log).toString('utf8')
+  }
+
+  async launch(): Promise<void> {
+    const child = spawn(
+      NODE,
+      [join(REPO, 'src/cmd/berthd.ts'), '-H', this.host, '--data-root', this.dataRoot, '--exec-root', this.execRoot, '--pidfile', join(this.dir, 'berthd.pid'), '--log-level', 'debug', ...this.extraArgs],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    )
+    child.stdout?.on('data', (b: Buffer) => this.#log.push(b))
+    child.stderr?.on('data', (b: Buffer) => this.#log.push(b))
+    this.#child = child
+    const deadline = Date.now() + 20_000
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null) throw new Error(`berthd exited with ${child.exitCode}:\n${this.log()}`)
+      if (await this.ping()) return
+      await sleep(50)
+    }
+    throw new Error(`berthd did not answer within 20s:\n${this.log()}`)
+  }
+
+  /** SIGKILL the daemon (containers must survive). */
+  async kill9(): Promise<void> {
+    const child = this.#child
+    if (!child || child.exitCode !== null) return
+    const exited = new Promise((r) => child.once('exit', r))
+    child.kill('SIGKILL')
+    await exited
+    this.#child = undefined
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      const res = await this.api('GET', '/_ping')
+      return res.status === 200
+    } catch {
+      // Not listening yet.
+      return false
+    }
+  }
+
+  /** A raw API call over the socket. */
+  api(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: string; json: () => any; headers: Record<string, unknown> }> {
+    return new Promise((resolvePromise, reject) => {
+      const payload = body === undefined ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body))
+      const req = request(
+        { socketPath: this.socket, method, path, headers: { 'Content-Type': 'application/json', ...headers } },
+        (res) => {
+          const chunks: Buffer[] = []
+          res.on('data', (c: Buffer) => chunks.push(c))
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8')
+            resolvePromise({ status: res.statusCode ?? 0, body: text, json: () => JSON.parse(text), headers: res.headers })
+          })
+        },
+      )
+      req.on('error', reject)
+      req.end(payload)
+    })
+  }
+
+  async importBusybox(tag = 'busybox:latest'): Promise<void> {
+    const gen = spawnSync(NODE, [join(REPO, 'scripts/busybox-rootfs.mjs')], { maxBuffer: 64 << 20 })
+    const [repo, t] = tag.split(':')
+    const res = await this.api('POST', `/images/create?fromSrc=-&repo=${repo}&tag=${t}&changes=${encodeURIComponent('CMD ["sh"]')}`, gen.stdout, { 'Content-Type': 'application/x-tar' })
+    if (res.status !== 200 || res.body.includes('"error')) throw new Error(`import failed: ${res.status} ${res.body}`)
+  }
+
+  /** Runs the berth CLI (from source) against this daemon. */
+  berth(args: string[], opts: { input?: string | Buffer; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<RunResult> {
+    return runProcess(NODE, [join(REPO, 'src/cmd/berth.ts'), ...args], { ...opts, env: { ...process.env, BERTH_HOST: this.host, ...opts.env } })
+  }
+
+  /** Runs the real docker CLI against this daemon. */
+  docker(args: string[], opts: { input?: string | Buffer; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<RunResult> {
+    return runProcess('docker', args, { ...opts, env: { ...process.env, DOCKER_HOST: this.host, DOCKER_BUILDKIT: '0', DOCKER_CONFIG: join(this.dir, 'docker-config'), ...opts.env } })
+  }
+
+  async stop(): Promise<void> {
+    try {
+      if (await this.ping()) {
+        const list = await this.api('GET', '/containers/json?all=1')
+        for (const c of list.json() as Array<{ Id: string }>) await this.api('DELETE', `/containers/${c.Id}?force=1`)
+      }
+    } finally {
+      const child = this.#child
+      if (child && child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r))
+        child.kill('SIGTERM')
+        await Promise.race([exited, sleep(5000)])
+        if (child.exitCode === null) child.kill('SIGKILL')
+      }
+      await cleanupRoots(this.dir)
+    }
+  }
+}
+
+/** Kills leftover monitors and containers under `dir`, unmounts everything below it, removes it. */
+async function cleanupRoots(dir: string): Promise<void> {
+  const runtimeRoot = join(dir, 'exec', 'runtime')
+  if (existsSync(runtimeRoot)) {
+    const list = spawnSync('runc', ['--root', runtimeRoot, 'list', '-q'], { encoding: 'utf8' })
+    for (const id of list.stdout.split('\n').filter(Boolean)) spawnSync('runc', ['--root', runtimeRoot, 'delete', '-f', id])
+  }
+  const mounts = (await readFile('/proc/self/mountinfo', 'utf8'))
+    .split('\n')
+    .map((l) => l.split(' ')[4] ?? '')
+    .filter((m) => m.startsWith(dir))
+    .sort((a, b) => b.length - a.length)
+  for (const m of mounts) spawnSync('umount', ['-l', m])
+  await rm(dir, { recursive: true, force: true })
+}
+
+export function runProcess(file: string, args: string[], opts: { input?: string | Buffer; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<RunResult> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(file, args, { env: opts.env, stdio: ['pipe', 'pipe', 'pipe'] })
+    const out: Buffer[] = []
+    const err: Buffer[] = []
+    child.stdout.on('data', (b: Buffer) => out.push(b))
+    child.stderr.on('data', (b: Buffer) => err.push(b))
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000)
+    child.on('error', reject)
+    child.on('close', (code) => {
+      clearTimeout(timer)
+      resolvePromise({ code: code ?? -1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') })
+    })
+    child.stdin.end(opts.input ?? '')
+  })
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms))
+}
