@@ -22,8 +22,8 @@ import type {
   SystemVersion,
 } from '../api/types/index.ts'
 import { type Endpoint, parseEndpoint, type TlsSettings } from './endpoint.ts'
-import { jsonLines } from './json-stream.ts'
-import { type Query, type RequestOptions, readText, Transport } from './transport.ts'
+import { jsonLines, readText } from './json-stream.ts'
+import type { Query, RequestOptions, Transport } from './transport.ts'
 
 /** The newest API version this client speaks; negotiation may lower it, never raise it. */
 export const CLIENT_API_VERSION = '1.47'
@@ -58,12 +58,14 @@ export interface PingResult {
 
 export class EngineClient {
   readonly endpoint: Endpoint
-  readonly #transport: Transport
+  readonly #userAgent: string | undefined
+  #transport: Promise<Transport> | undefined
+  #closed = false
   #version: Promise<string> | undefined
 
   constructor(opts: EngineClientOptions) {
     this.endpoint = parseEndpoint(opts.host, opts.tls)
-    this.#transport = new Transport(this.endpoint, { userAgent: opts.userAgent })
+    this.#userAgent = opts.userAgent
     if (opts.apiVersion) this.#version = Promise.resolve(opts.apiVersion)
   }
 
@@ -79,14 +81,28 @@ export class EngineClient {
     return this.#version
   }
 
+  /** Releases idle keep-alive connections. */
   close(): void {
-    this.#transport.close()
+    this.#closed = true
+    this.#transport?.then(
+      (t) => t.close(),
+      () => undefined,
+    )
+  }
+
+  /** The HTTP transport, created (and node:http loaded) on first use. */
+  #http(): Promise<Transport> {
+    if (this.#closed) throw new Error('client is closed')
+    this.#transport ??= import('./transport.ts').then((m) =>
+      m.Transport.create(this.endpoint, { userAgent: this.#userAgent }),
+    )
+    return this.#transport
   }
 
   // ---- system ----
 
   async systemPing(): Promise<PingResult> {
-    const res = await this.#transport.request({ method: 'GET', path: '/_ping' })
+    const res = await (await this.#http()).request({ method: 'GET', path: '/_ping' })
     res.resume()
     const h = res.headers
     return {
@@ -304,7 +320,7 @@ export class EngineClient {
       detachKeys: opts.detachKeys,
     }
     const v = await this.apiVersion()
-    const h = await this.#transport.hijack({
+    const h = await (await this.#http()).hijack({
       method: 'POST',
       path: `/v${v}/containers/${enc(id)}/attach`,
       query,
@@ -451,15 +467,15 @@ export class EngineClient {
   }
 
   async #request(opts: RequestOptions): Promise<IncomingMessage> {
-    return this.#transport.request(await this.#versioned(opts))
+    return (await this.#http()).request(await this.#versioned(opts))
   }
 
   async #json<T>(opts: RequestOptions): Promise<T> {
-    return this.#transport.json<T>(await this.#versioned(opts))
+    return (await this.#http()).json<T>(await this.#versioned(opts))
   }
 
   async #empty(opts: RequestOptions): Promise<void> {
-    return this.#transport.empty(await this.#versioned(opts))
+    return (await this.#http()).empty(await this.#versioned(opts))
   }
 }
 
@@ -499,6 +515,7 @@ function first(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v[0] : v
 }
 
-const enc = (s: string) => encodeURIComponent(s)
+/** Path-segment escaping as Go's url.URL.EscapedPath: ':' and '@' stay literal (name:tag@digest). */
+const enc = (s: string) => encodeURIComponent(s).replace(/%3A/gi, ':').replace(/%40/gi, '@')
 /** Image references keep their slashes (docker does not escape them in paths). */
-const encName = (s: string) => s.split('/').map(encodeURIComponent).join('/')
+const encName = (s: string) => s.split('/').map(enc).join('/')

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type { Duplex } from 'node:stream'
 
 export interface FakeRequest {
   method: string
@@ -22,13 +23,19 @@ export type FakeReply =
 /** Keyed by "METHOD /path" (version prefix stripped); `:id` segments match anything. */
 export type FakeRoutes = Record<string, FakeReply | ((req: FakeRequest) => FakeReply)>
 
+/** Handles a hijacked (Upgrade: tcp) request: write the 101 answer and frames to `socket`. */
+export type FakeHijack = (req: FakeRequest, socket: Duplex) => void
+
 export interface FakeEngine {
   host: string
   requests: FakeRequest[]
   close(): Promise<void>
 }
 
-export async function startFakeEngine(routes: FakeRoutes, opts: { apiVersion?: string } = {}): Promise<FakeEngine> {
+export async function startFakeEngine(
+  routes: FakeRoutes,
+  opts: { apiVersion?: string; hijack?: Record<string, FakeHijack> } = {},
+): Promise<FakeEngine> {
   const dir = mkdtempSync(join(tmpdir(), 'berth-fake-'))
   const socketPath = join(dir, 'engine.sock')
   const requests: FakeRequest[] = []
@@ -76,6 +83,28 @@ export async function startFakeEngine(routes: FakeRoutes, opts: { apiVersion?: s
       res.end(JSON.stringify(reply.json))
     } else res.end(reply.text ?? '')
   })
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex) => {
+    const url = new URL(req.url ?? '/', 'http://fake')
+    const m = /^\/v(\d+\.\d+)(\/.*)$/.exec(url.pathname)
+    const fr: FakeRequest = {
+      method: req.method ?? 'POST',
+      path: m?.[2] ?? url.pathname,
+      version: m?.[1],
+      query: url.searchParams,
+      headers: req.headers,
+      body: Buffer.alloc(0),
+    }
+    requests.push(fr)
+    const key = Object.keys(opts.hijack ?? {}).find((k) => matches(k, `${fr.method} ${fr.path}`))
+    const handler = key === undefined ? undefined : opts.hijack?.[key]
+    if (!handler) {
+      socket.end(
+        'HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\n\r\n{"message":"page not found"}',
+      )
+      return
+    }
+    handler(fr, socket)
+  })
   await new Promise<void>((resolve) => server.listen(socketPath, resolve))
   return {
     host: `unix://${socketPath}`,
@@ -91,9 +120,18 @@ export async function startFakeEngine(routes: FakeRoutes, opts: { apiVersion?: s
 function findRoute(routes: FakeRoutes, req: FakeRequest): FakeRoutes[string] | undefined {
   const key = `${req.method} ${req.path}`
   if (key in routes) return routes[key]
-  for (const [pattern, reply] of Object.entries(routes)) {
-    const re = new RegExp(`^${pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:[a-z]+/g, '[^/]+(?:/[^/]+)*?')}$`)
-    if (re.test(key)) return reply
-  }
+  for (const [pattern, reply] of Object.entries(routes)) if (matches(pattern, key)) return reply
   return undefined
+}
+
+/** "GET /containers/:id/json" matches "GET /containers/abc/json"; `:x` may span slashes (image names). */
+function matches(pattern: string, key: string): boolean {
+  const escaped = pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:[a-z]+/g, '[^/]+(?:/[^/]+)*?')
+  return new RegExp(`^${escaped}$`).test(key)
+}
+
+/** The 101 answer a daemon sends before raw attach bytes. */
+export function upgradeHead(multiplexed = true): string {
+  const type = multiplexed ? 'application/vnd.docker.multiplexed-stream' : 'application/vnd.docker.raw-stream'
+  return `HTTP/1.1 101 UPGRADED\r\nContent-Type: ${type}\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n`
 }

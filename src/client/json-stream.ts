@@ -1,5 +1,6 @@
 // Decodes a stream of concatenated JSON values (events, progress messages), one value per line as
 // Go's json.Encoder writes them. Blank lines are skipped; a malformed line rejects the iteration.
+// Also reads whole bodies as text.
 
 export async function* jsonLines<T>(source: AsyncIterable<Buffer | string>): AsyncGenerator<T> {
   let pending = ''
@@ -14,4 +15,11 @@ export async function* jsonLines<T>(source: AsyncIterable<Buffer | string>): Asy
     }
   }
   if (pending.trim() !== '') yield JSON.parse(pending) as T
+}
+
+/** Reads a whole body as UTF-8. */
+export async function readText(res: AsyncIterable<Buffer | string>): Promise<string> {
+  const chunks: Buffer[] = []
+  for await (const c of res) chunks.push(typeof c === 'string' ? Buffer.from(c) : c)
+  return Buffer.concat(chunks).toString('utf8')
 }

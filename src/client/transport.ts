@@ -1,11 +1,11 @@
 // HTTP/1.1 to the daemon over a UNIX socket or TCP (optionally TLS) with a keep-alive agent, plus
 // the connection hijack that attach uses. Knows nothing about Engine API paths or versions.
+// node:http/https are imported on first use: loading them costs ~30 ms of CLI start-up.
 import type { Agent, ClientRequest, IncomingMessage, OutgoingHttpHeaders } from 'node:http'
-import * as http from 'node:http'
-import * as https from 'node:https'
 import type { Duplex, Readable } from 'node:stream'
 import type { Endpoint } from './endpoint.ts'
 import { DaemonUnreachableError, EngineApiError } from './errors.ts'
+import { readText } from './json-stream.ts'
 
 export type QueryValue = string | number | boolean | undefined | null | string[]
 export type Query = Record<string, QueryValue>
@@ -29,26 +29,38 @@ export interface Hijacked {
   contentType: string | undefined
 }
 
+type HttpModule = typeof import('node:http')
+type HttpsModule = typeof import('node:https')
+
 export class Transport {
   readonly endpoint: Endpoint
   readonly #agent: Agent
   readonly #userAgent: string
+  readonly #http: HttpModule | HttpsModule
 
-  constructor(endpoint: Endpoint, opts: { userAgent?: string } = {}) {
+  private constructor(endpoint: Endpoint, mod: HttpModule | HttpsModule, agent: Agent, userAgent: string) {
     this.endpoint = endpoint
-    this.#userAgent = opts.userAgent ?? 'berth-cli'
+    this.#http = mod
+    this.#agent = agent
+    this.#userAgent = userAgent
+  }
+
+  static async create(endpoint: Endpoint, opts: { userAgent?: string } = {}): Promise<Transport> {
+    const userAgent = opts.userAgent ?? 'berth-cli'
     if (endpoint.kind === 'tcp' && endpoint.tls) {
+      const https = await import('node:https')
       const t = endpoint.tls
-      this.#agent = new https.Agent({
+      const agent = new https.Agent({
         keepAlive: true,
         ca: t.ca,
         cert: t.cert,
         key: t.key,
         rejectUnauthorized: t.verify,
       })
-    } else {
-      this.#agent = new http.Agent({ keepAlive: true })
+      return new Transport(endpoint, https, agent, userAgent)
     }
+    const http = await import('node:http')
+    return new Transport(endpoint, http, new http.Agent({ keepAlive: true }), userAgent)
   }
 
   /** Sends a request and resolves with the response once its status is 2xx (or 304).
@@ -124,8 +136,8 @@ export class Transport {
     const common = { method: opts.method, path, headers, agent: this.#agent, signal: opts.signal }
     const req =
       ep.kind === 'unix'
-        ? http.request({ ...common, socketPath: ep.socketPath, host: 'localhost' })
-        : (ep.tls ? https : http).request({ ...common, host: ep.host, port: ep.port })
+        ? this.#http.request({ ...common, socketPath: ep.socketPath, host: 'localhost' })
+        : this.#http.request({ ...common, host: ep.host, port: ep.port })
     return { req, body }
   }
 
@@ -168,12 +180,6 @@ export function encodeQuery(query: Query | undefined): string {
   }
   const s = params.toString()
   return s === '' ? '' : `?${s}`
-}
-
-export async function readText(res: NodeJS.ReadableStream): Promise<string> {
-  const chunks: Buffer[] = []
-  for await (const c of res) chunks.push(typeof c === 'string' ? Buffer.from(c) : c)
-  return Buffer.concat(chunks).toString('utf8')
 }
 
 async function apiErrorOf(res: IncomingMessage): Promise<EngineApiError> {

@@ -8,7 +8,7 @@ import type { ImageServiceContract } from '../image/image-service-contract.ts'
 import { newId, shortId } from '../lib/ids.ts'
 import type { Logger } from '../lib/log.ts'
 import type { Runtime } from '../runtime/runtime.ts'
-import { writeBundle } from './bundle.ts'
+import { type HostFacts, writeBundle } from './bundle.ts'
 import { mergeImageConfig, processArgs } from './config-merge.ts'
 import { NameInUseError, NotRunningError } from './errors.ts'
 import { writeEtcFiles } from './etc-files.ts'
@@ -26,8 +26,10 @@ export interface ContainerServiceDeps {
   log: Logger
   /** Directory for OCI bundles (under the exec root). */
   bundleRoot: string
-  /** Path of tini for --init. */
+  /** Path of a static tini for --init. */
   initPath: string
+  /** Host facts for the OCI spec, read once at daemon start. */
+  host: HostFacts
 }
 
 export interface CreateSpec {
@@ -132,7 +134,7 @@ export class ContainerService {
     const { images, runtime } = this.#d
     try {
       const rootfs = await images.mountRootfs(rec.id)
-      const bundle = await writeBundle(rec, rootfs, this.#d.bundleRoot, this.#netnsOf(rec), this.#d.initPath)
+      const bundle = await writeBundle(rec, rootfs, { bundleRoot: this.#d.bundleRoot, network: this.#netnsOf(rec), initPath: this.#d.initPath, host: this.#d.host })
       await runtime.delete(rec.id, { force: true })
       const { pid } = await runtime.create(rec.id, {
         bundle,
@@ -145,11 +147,15 @@ export class ContainerService {
       rec.state = { ...rec.state, status: 'running', pid, exitCode: 0, error: '', oomKilled: false, startedAt: new Date().toISOString(), finishedAt: ZERO_TIME, stoppedByUser: false }
       await this.#d.store.save(rec)
       this.#d.publisher.publish('container', 'start', rec.id, this.#attrs(rec))
+      this.waiters.notify(rec.id, 'started', 1)
     } catch (err) {
       await this.#cleanupAfterStop(rec)
       const message = `failed to create task for container: OCI runtime create failed: ${messageOf(err)}: unknown`
       rec.state = { ...rec.state, status: rec.state.startedAt === ZERO_TIME ? 'created' : 'exited', pid: 0, exitCode: exitCodeForStartError(message), error: message }
       await this.#d.store.save(rec)
+      // Docker removes an AutoRemove container whose start failed; clients wait for that.
+      if (rec.hostConfig.AutoRemove) await this.removeRecord(rec)
+      else this.waiters.notify(rec.id, 'exit', rec.state.exitCode)
       throw new InternalError(message, { cause: err })
     }
   }

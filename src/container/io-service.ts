@@ -1,7 +1,8 @@
 // ContainerIoService: what flows in and out of a container besides its lifecycle — logs,
 // attach (output from the log, input to the runtime's stdin) and top.
 import { stat } from 'node:fs/promises'
-import { ConflictError, InvalidArgumentError } from '../lib/errors.ts'
+import { PassThrough } from 'node:stream'
+import { ConflictError, InvalidArgumentError, messageOf } from '../lib/errors.ts'
 import { run } from '../lib/exec.ts'
 import type { ContainerService } from './container-service.ts'
 import { type LogEntry, readLogs } from './logs.ts'
@@ -52,10 +53,25 @@ export class ContainerIoService {
       if (opts.stream) yield* readLogs(rec.logPath, { follow: true, fromOffset: opts.logs ? undefined : offset, stopped, signal: opts.signal })
     }
     let stdin: NodeJS.WritableStream | undefined
-    if (opts.stdin && rec.config.OpenStdin && (rec.state.status === 'running' || rec.state.status === 'created' || rec.state.status === 'exited')) {
-      stdin = await svc.deps.runtime.openStdin(rec.id).catch(() => undefined)
-    }
+    if (opts.stdin && rec.config.OpenStdin) stdin = await this.#stdinOf(rec.id, rec.state.status === 'running')
     return { tty: rec.config.Tty, output: output(), stdin }
+  }
+
+  /** The container's stdin; before it starts, input is buffered and delivered once it runs. */
+  async #stdinOf(id: string, running: boolean): Promise<NodeJS.WritableStream | undefined> {
+    const runtime = this.#svc.deps.runtime
+    if (running) return runtime.openStdin(id).catch(() => undefined)
+    const buffer = new PassThrough()
+    void this.#svc.waiters.started(id).then(async (started) => {
+      if (!started) return buffer.destroy()
+      try {
+        buffer.pipe(await runtime.openStdin(id))
+      } catch (err) {
+        this.#svc.deps.log.warn('cannot open container stdin', { id, err: messageOf(err) })
+        buffer.destroy()
+      }
+    })
+    return buffer
   }
 
   async top(ref: string, psArgs = '-ef'): Promise<{ Titles: string[]; Processes: string[][] }> {

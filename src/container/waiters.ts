@@ -2,6 +2,12 @@
 export class Waiters {
   readonly #exit = new Map<string, Array<(code: number) => void>>()
   readonly #removed = new Map<string, Array<(code: number) => void>>()
+  readonly #started = new Map<string, Array<(code: number) => void>>()
+
+  /** Resolves with 1 when the container's process starts, 0 if it is removed first. */
+  started(id: string): Promise<number> {
+    return new Promise((r) => push(this.#started, id, r))
+  }
 
   nextExit(id: string): Promise<number> {
     return new Promise((r) => push(this.#exit, id, r))
@@ -11,13 +17,16 @@ export class Waiters {
     return new Promise((r) => push(this.#removed, id, r))
   }
 
-  notify(id: string, what: 'exit' | 'removed', code: number): void {
-    const map = what === 'exit' ? this.#exit : this.#removed
+  notify(id: string, what: 'exit' | 'removed' | 'started', code: number): void {
+    const map = what === 'exit' ? this.#exit : what === 'removed' ? this.#removed : this.#started
     const list = map.get(id) ?? []
     map.delete(id)
     for (const r of list) r(code)
     // Removal also ends every wait for an exit.
-    if (what === 'removed') this.notify(id, 'exit', code)
+    if (what === 'removed') {
+      this.notify(id, 'exit', code)
+      this.notify(id, 'started', 0)
+    }
   }
 }
 

@@ -46,7 +46,13 @@ async function listenOne(app: ApiApp, host: string, cfg: DaemonConfig, log: Logg
   server.headersTimeout = 60_000
   server.keepAliveTimeout = 60_000
   server.on('request', (req, res) => app.handleRequest(req, res))
-  server.on('upgrade', (req, socket, head) => app.handleUpgrade(req, socket, head))
+  // Hijacked connections (attach) are no longer the server's: track them to end them on close.
+  const hijacked = new Set<import('node:stream').Duplex>()
+  server.on('upgrade', (req, socket, head) => {
+    hijacked.add(socket)
+    socket.once('close', () => hijacked.delete(socket))
+    app.handleUpgrade(req, socket, head)
+  })
   server.on('clientError', (_err, socket) => socket.destroy())
   if (proto === 'unix') {
     await mkdir(dirname(rest), { recursive: true })
@@ -69,6 +75,7 @@ async function listenOne(app: ApiApp, host: string, cfg: DaemonConfig, log: Logg
     server,
     close: async () => {
       server.closeAllConnections()
+      for (const socket of hijacked) socket.destroy()
       await new Promise<void>((r) => server.close(() => r()))
       if (proto === 'unix') await rm(rest, { force: true })
     },

@@ -12,7 +12,8 @@ import { ImageService } from '../image/index.ts'
 import { newId } from '../lib/ids.ts'
 import { writeFileAtomic } from '../lib/fs-atomic.ts'
 import type { Logger } from '../lib/log.ts'
-import { ConmonRuntime, detectCgroups } from '../runtime/index.ts'
+import { readDaemonCapabilities } from '../container/capabilities.ts'
+import { ConmonRuntime, detectCgroups, readHostRlimits } from '../runtime/index.ts'
 import { SystemService } from '../system/index.ts'
 import type { DaemonConfig } from './config.ts'
 import { dataUsage } from './data-usage.ts'
@@ -38,6 +39,7 @@ export async function wire(cfg: DaemonConfig, log: Logger): Promise<Daemon> {
     execRoot: join(cfg.execRoot, 'conmon'),
     log,
   })
+  const cgroups = await detectCgroups()
   const store = new ContainerStore(cfg.dataRoot, log)
   await store.load()
   const containers = new ContainerService({
@@ -47,7 +49,12 @@ export async function wire(cfg: DaemonConfig, log: Logger): Promise<Daemon> {
     publisher: events,
     log,
     bundleRoot: join(cfg.execRoot, 'bundles'),
-    initPath: findBinary('tini'),
+    initPath: findBinary('tini-static'),
+    host: {
+      capabilities: await readDaemonCapabilities(),
+      rlimits: await readHostRlimits(),
+      cgroup: { version: cgroups.version, swap: cgroups.swap },
+    },
   })
   images.setUsageProbe((imageId) => {
     const users = containers.all().filter((c) => c.imageId === imageId)
@@ -56,7 +63,6 @@ export async function wire(cfg: DaemonConfig, log: Logger): Promise<Daemon> {
     return user ? { containerId: user.id, running: running !== undefined } : undefined
   })
   const io = new ContainerIoService(containers)
-  const cgroups = await detectCgroups()
   const system = new SystemService({
     containers,
     images,

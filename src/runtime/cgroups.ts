@@ -42,7 +42,9 @@ export function cgroupVersionFromMountinfo(mountinfo: string): CgroupVersion {
 export async function detectCgroups(): Promise<CgroupInfo> {
   const version = cgroupVersionFromMountinfo(await readFile('/proc/self/mountinfo', 'utf8'))
   const swapFile =
-    version === 'v2' ? join(CGROUP_ROOT, 'memory.stat') : join(CGROUP_ROOT, 'memory', 'memory.memsw.limit_in_bytes')
+    version === 'v2'
+      ? join(CGROUP_ROOT, 'memory.stat')
+      : join(CGROUP_ROOT, 'memory', 'memory.memsw.limit_in_bytes')
   // v2: swap accounting is always compiled in when the memory controller is; v1 needs swapaccount=1.
   const swap = await exists(swapFile)
   return { version, driver: 'cgroupfs', swap }

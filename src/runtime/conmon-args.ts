@@ -22,7 +22,16 @@ export interface ConmonCreateArgs {
 
 export function conmonCreateArgs(a: ConmonCreateArgs): string[] {
   const p = a.paths
-  const mustBeAbsolute = [a.runtimePath, a.stateRoot, a.bundle, a.logPath, p.pidFile, p.exitDir, p.persistDir, p.dir]
+  const mustBeAbsolute = [
+    a.runtimePath,
+    a.stateRoot,
+    a.bundle,
+    a.logPath,
+    p.pidFile,
+    p.exitDir,
+    p.persistDir,
+    p.dir,
+  ]
   for (const path of mustBeAbsolute) {
     if (!isAbsolute(path)) throw new InvalidArgumentError(`conmon needs absolute paths, got "${path}"`)
   }

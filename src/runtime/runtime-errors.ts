@@ -10,7 +10,8 @@ export function runtimeMessage(output: string): string {
     if (line === '') continue
     const logfmt = parseLogfmtMessage(line)
     if (logfmt !== undefined) {
-      if (logfmt.level === 'error' || logfmt.level === 'fatal' || logfmt.level === undefined) messages.push(logfmt.msg)
+      if (logfmt.level === 'error' || logfmt.level === 'fatal' || logfmt.level === undefined)
+        messages.push(logfmt.msg)
       continue
     }
     messages.push(line.replace(/^Error:\s*/, ''))

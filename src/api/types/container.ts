@@ -101,8 +101,8 @@ export interface Resources {
   CpusetCpus?: string
   CpusetMems?: string
   Devices?: DeviceMapping[]
-  DeviceCgroupRules?: string[]
-  DeviceRequests?: DeviceRequest[]
+  DeviceCgroupRules?: string[] | null
+  DeviceRequests?: DeviceRequest[] | null
   KernelMemoryTCP?: number
   MemoryReservation?: number
   /** Memory + swap in bytes; -1 = unlimited swap. */

@@ -7,7 +7,7 @@ import { errorText } from '../errors-text.ts'
 export async function forEachName(
   ctx: CliContext,
   names: string[],
-  act: (name: string) => Promise<string | undefined | void>,
+  act: (name: string) => Promise<unknown>,
 ): Promise<void> {
   const failed: string[] = []
   for (const name of names) {

@@ -9,7 +9,7 @@ import { goTimeString, humanSince, humanSize } from './units.ts'
 export const DEFAULT_CONTAINER_TABLE =
   'table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}'
 
-export const CONTAINER_HEADERS: Record<string, string> = {
+export const CONTAINER_HEADERS: Record<string, unknown> = {
   ID: 'CONTAINER ID',
   Image: 'IMAGE',
   Command: 'COMMAND',
@@ -21,7 +21,8 @@ export const CONTAINER_HEADERS: Record<string, string> = {
   Size: 'SIZE',
   Names: 'NAMES',
   Labels: 'LABELS',
-  Label: 'LABEL',
+  /** docker titles a `.Label "k"` column with the key itself. */
+  Label: (key: unknown) => String(key),
   Mounts: 'MOUNTS',
   LocalVolumes: 'LOCAL VOLUMES',
   Networks: 'NETWORKS',
@@ -117,7 +118,7 @@ export class ContainerContext {
       .join(',')
   }
   Label(name: unknown): string {
-    return (this.#c.Labels ?? {})[String(name)] ?? ''
+    return this.#c.Labels?.[String(name)] ?? ''
   }
   Mounts(): string {
     return (this.#c.Mounts ?? [])
@@ -139,7 +140,7 @@ export class ContainerContext {
     return ''
   }
   /** `{{json .}}`: every no-argument field, keys sorted as Go marshals a map. */
-  toJSON(): Record<string, string> {
+  toJSON(): Record<string, string | null> {
     const keys = [
       'Command',
       'CreatedAt',
@@ -150,14 +151,14 @@ export class ContainerContext {
       'Mounts',
       'Names',
       'Networks',
-      'Ports',
-      'RunningFor',
-      'Size',
-      'State',
-      'Status',
     ]
-    return Object.fromEntries(
-      keys.map((k) => [k, (this as unknown as Record<string, () => string>)[k]?.call(this) ?? '']),
-    )
+    const rest = ['Ports', 'RunningFor', 'Size', 'State', 'Status']
+    const get = (k: string) => (this as unknown as Record<string, () => string>)[k]?.call(this) ?? ''
+    // docker marshals a map, so keys come out sorted; Platform is a nil pointer without a platform.
+    return {
+      ...Object.fromEntries(keys.map((k) => [k, get(k)])),
+      Platform: null,
+      ...Object.fromEntries(rest.map((k) => [k, get(k)])),
+    }
   }
 }

@@ -12,7 +12,7 @@ export interface ListFormat {
   /** Template for -q, e.g. "{{.ID}}". */
   quietFormat?: string
   /** Field name → column title, e.g. { ID: 'CONTAINER ID' }. */
-  headers: Record<string, string>
+  headers: Record<string, unknown>
 }
 
 /** Resolves docker's format keywords to a template and whether it is a table. */
@@ -30,18 +30,24 @@ export function resolveFormat(f: ListFormat): { template: string; table: boolean
   return { template, table }
 }
 
-/** Renders items; throws TemplateError prefixed "template parsing error: " as docker does. */
+/** Renders items; TemplateError messages carry docker's "failed to parse/execute template: " prefix. */
 export function renderList(f: ListFormat, items: unknown[]): string {
   const { template, table } = resolveFormat(f)
+  let tmpl: ReturnType<typeof parseTemplate>
   try {
-    const tmpl = parseTemplate(template)
+    tmpl = parseTemplate(template)
+  } catch (err) {
+    if (err instanceof TemplateError) throw new TemplateError(`failed to parse template: ${err.message}`)
+    throw err
+  }
+  try {
     let body = ''
     for (const item of items) body += `${tmpl.execute(item)}\n`
     if (!table) return body
     const header = tmpl.execute(f.headers, { header: true })
     return tabwrite(`${header}\n${body}`)
   } catch (err) {
-    if (err instanceof TemplateError) throw new TemplateError(`template parsing error: ${err.message}`)
+    if (err instanceof TemplateError) throw new TemplateError(`failed to execute template: ${err.message}`)
     throw err
   }
 }

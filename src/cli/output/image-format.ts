@@ -67,7 +67,7 @@ export class ImageContext {
     return humanSize(this.#i.Size)
   }
   VirtualSize(): string {
-    return humanSize(this.#i.VirtualSize ?? this.#i.Size)
+    return humanSize(this.#i.VirtualSize ?? this.#i.Size, 4)
   }
   SharedSize(): string {
     return this.#i.SharedSize === -1 ? 'N/A' : humanSize(this.#i.SharedSize)

@@ -6,10 +6,17 @@ import type { Output } from '../context.ts'
 export class JSONMessageError extends Error {}
 
 /** Prints each message as docker does; rejects with the first message carrying `error`. */
-export async function displayJSONMessages(messages: AsyncIterable<JSONMessage>, out: Output, isTerminal: boolean): Promise<void> {
+export async function displayJSONMessages(
+  messages: AsyncIterable<JSONMessage>,
+  out: Output,
+  isTerminal: boolean,
+): Promise<void> {
   for await (const m of messages) {
-    if (m.error !== undefined || m.errorDetail?.message !== undefined) throw new JSONMessageError(m.errorDetail?.message ?? m.error ?? '')
-    const hasProgress = m.progressDetail !== undefined && (m.progressDetail.total !== undefined || m.progressDetail.current !== undefined)
+    if (m.error !== undefined || m.errorDetail?.message !== undefined)
+      throw new JSONMessageError(m.errorDetail?.message ?? m.error ?? '')
+    const hasProgress =
+      m.progressDetail !== undefined &&
+      (m.progressDetail.total !== undefined || m.progressDetail.current !== undefined)
     let endl = ''
     if (isTerminal && !m.stream && hasProgress) {
       out.write('\x1b[2K\r')

@@ -2,9 +2,9 @@
 // semantics (pipelines, field chains, Go value printing, trim markers). Parsing is in template/parse.ts,
 // execution in template/exec.ts, functions in template/funcs.ts. No define/template/block.
 import { execute } from './template/exec.ts'
-import { dockerFuncs, type FuncMap, headerFuncs } from './template/funcs.ts'
+import { builtins, dockerFuncs, type FuncMap, headerFuncs } from './template/funcs.ts'
 import { TemplateError } from './template/lexer.ts'
-import { type Node, parse } from './template/parse.ts'
+import { type Node, type Operand, type Pipe, parse } from './template/parse.ts'
 
 export { TemplateError } from './template/lexer.ts'
 export { formatValue, goQuote, type StructLike } from './template/values.ts'
@@ -17,6 +17,7 @@ export interface Template {
 /** Parses a template; throws TemplateError with Go's message on syntax errors. */
 export function parseTemplate(src: string, extraFuncs: FuncMap = {}): Template {
   const nodes: Node[] = parse(src)
+  checkFunctions(nodes, (name) => name in dockerFuncs || name in builtins || name in extraFuncs)
   return {
     execute(data, opts = {}) {
       const funcs = { ...dockerFuncs, ...extraFuncs, ...(opts.header ? headerFuncs : {}) }
@@ -36,4 +37,24 @@ export function renderTemplate(
 
 export function isTemplateError(err: unknown): err is TemplateError {
   return err instanceof TemplateError
+}
+
+/** Go rejects calls to undefined functions when parsing, not when executing. */
+function checkFunctions(nodes: Node[], known: (name: string) => boolean): void {
+  const operand = (op: Operand): void => {
+    if (op.type === 'identifier' && !known(op.name)) throw new TemplateError(`template: :1: function "${op.name}" not defined`)
+    if (op.type === 'pipe') pipe(op.pipe)
+    if (op.type === 'chain') operand(op.operand)
+  }
+  const pipe = (p: Pipe): void => {
+    for (const c of p.cmds) for (const a of c.args) operand(a)
+  }
+  for (const n of nodes) {
+    if (n.type === 'action') pipe(n.pipe)
+    if (n.type === 'if' || n.type === 'with' || n.type === 'range') {
+      pipe(n.pipe)
+      checkFunctions(n.list, known)
+      if (n.elseList) checkFunctions(n.elseList, known)
+    }
+  }
 }

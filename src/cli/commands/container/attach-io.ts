@@ -5,7 +5,11 @@ import { demultiplex } from '../../../client/index.ts'
 import type { CliContext } from '../../context.ts'
 
 /** Resolves when the container's output ends. */
-export async function pumpAttach(ctx: CliContext, conn: AttachResult, opts: { stdin: boolean }): Promise<void> {
+export async function pumpAttach(
+  ctx: CliContext,
+  conn: AttachResult,
+  opts: { stdin: boolean },
+): Promise<void> {
   const { socket } = conn
   if (opts.stdin) {
     ctx.stdin.on('data', (chunk: Buffer) => socket.write(chunk))

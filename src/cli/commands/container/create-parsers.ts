@@ -48,7 +48,9 @@ export function parsePublish(spec: string): { port: string; binding: PortBinding
   const hostIsRange = hostPart !== '' && hostCount > 1
   // A host range with a single container port is the pool to allocate from ("8000-8010:80").
   if (hostPart !== '' && hostCount !== count && count > 1)
-    throw new OptionError(`invalid ranges specified for container and host Ports: ${containerPart} and ${hostPart}`)
+    throw new OptionError(
+      `invalid ranges specified for container and host Ports: ${containerPart} and ${hostPart}`,
+    )
   const out: { port: string; binding: PortBinding }[] = []
   for (let i = 0; i < count; i++) {
     let hostPort = ''
@@ -70,11 +72,15 @@ export function parseExpose(spec: string): string[] {
 /** `-v`: an anonymous volume ("/data") goes to Config.Volumes; anything with a source is a bind. */
 export function parseVolume(spec: string): { volume: string } | { bind: string } {
   const parts = spec.split(':')
-  if (spec === '' || parts.some((p, i) => p === '' && i < 2)) throw new OptionError(`invalid spec: ${spec}: empty section between colons`)
+  if (spec === '' || parts.some((p, i) => p === '' && i < 2))
+    throw new OptionError(`invalid spec: ${spec}: empty section between colons`)
   if (parts.length === 1) return { volume: spec }
   if (parts.length > 3) throw new OptionError(`invalid spec: ${spec}: too many colons`)
   const target = parts[1] ?? ''
-  if (!target.startsWith('/')) throw new OptionError(`invalid volume specification: '${spec}': invalid mount config for type "bind": invalid mount path: '${target}' mount path must be absolute`)
+  if (!target.startsWith('/'))
+    throw new OptionError(
+      `invalid volume specification: '${spec}': invalid mount config for type "bind": invalid mount path: '${target}' mount path must be absolute`,
+    )
   return { bind: spec }
 }
 
@@ -123,7 +129,10 @@ export function parseMount(spec: string): Mount {
         m.VolumeOptions = { ...m.VolumeOptions, Subpath: need() }
         break
       case 'volume-driver':
-        m.VolumeOptions = { ...m.VolumeOptions, DriverConfig: { ...m.VolumeOptions?.DriverConfig, Name: need() } }
+        m.VolumeOptions = {
+          ...m.VolumeOptions,
+          DriverConfig: { ...m.VolumeOptions?.DriverConfig, Name: need() },
+        }
         break
       case 'volume-label': {
         const [k = '', v = ''] = need().split(/=(.*)/s)
@@ -171,8 +180,9 @@ export function parseUlimit(spec: string): Ulimit {
   if (!m) throw new OptionError(`invalid ulimit argument: ${spec}`)
   const soft = Number(m[2])
   const hard = m[3] === undefined ? soft : Number(m[3])
-  if (soft > hard) throw new OptionError(`ulimit soft limit must be less than or equal to hard limit: ${soft} > ${hard}`)
-  return { Name: m[1], Soft: soft, Hard: hard }
+  if (soft > hard)
+    throw new OptionError(`ulimit soft limit must be less than or equal to hard limit: ${soft} > ${hard}`)
+  return { Name: m[1], Hard: hard, Soft: soft }
 }
 
 /** `--device /dev/x[:/dev/y][:rwm]`. */
@@ -194,24 +204,37 @@ export function parseDevice(spec: string): DeviceMapping {
 /** `--restart no|always|unless-stopped|on-failure[:N]`. */
 export function parseRestart(spec: string): RestartPolicy {
   const [name = '', count] = spec.split(':')
-  if (!['no', 'always', 'unless-stopped', 'on-failure', ''].includes(name)) throw new OptionError(`invalid restart policy: unknown policy '${name}'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'`)
+  if (!['no', 'always', 'unless-stopped', 'on-failure', ''].includes(name))
+    throw new OptionError(
+      `invalid restart policy: unknown policy '${name}'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'`,
+    )
   if (count !== undefined) {
-    if (name !== 'on-failure') throw new OptionError(`invalid restart policy: maximum retry count can only be used with 'on-failure'`)
-    if (!/^\d+$/.test(count)) throw new OptionError(`invalid restart policy: invalid maximum retry count: ${count}`)
+    if (name !== 'on-failure')
+      throw new OptionError(`invalid restart policy: maximum retry count can only be used with 'on-failure'`)
+    if (!/^\d+$/.test(count))
+      throw new OptionError(`invalid restart policy: invalid maximum retry count: ${count}`)
     return { Name: 'on-failure', MaximumRetryCount: Number(count) }
   }
   return { Name: name as RestartPolicy['Name'], MaximumRetryCount: 0 }
 }
 
 /** Lines of an --env-file / --label-file: skips blanks and comments; `KEY` alone takes the value from `env`. */
-export function parseKeyValueFile(text: string, path: string, env: NodeJS.ProcessEnv, lookup: boolean): string[] {
+export function parseKeyValueFile(
+  text: string,
+  path: string,
+  env: NodeJS.ProcessEnv,
+  lookup: boolean,
+): string[] {
   const out: string[] = []
   text.split('\n').forEach((raw, i) => {
     const line = raw.replace(/^\s+/, '').replace(/\r$/, '')
     if (line === '' || line.startsWith('#')) return
     const eq = line.indexOf('=')
     const key = eq < 0 ? line : line.slice(0, eq)
-    if (key === '') throw new OptionError(`invalid variable: '${line}' in ${path} line ${i + 1}: variable name cannot be empty`)
+    if (key === '')
+      throw new OptionError(
+        `invalid variable: '${line}' in ${path} line ${i + 1}: variable name cannot be empty`,
+      )
     if (/\s/.test(key)) throw new OptionError(`variable '${key}' contains whitespaces`)
     if (eq >= 0) out.push(line)
     else if (!lookup) out.push(line)

@@ -1,7 +1,13 @@
 // run/create flags → the POST /containers/create body, in one pass (docker's parse.go). No
 // intermediate options object: each flag lands in its Engine API field here and nowhere else.
 import { readFileSync } from 'node:fs'
-import type { ContainerCreateRequest, EndpointSettings, HealthConfig, HostConfig, PortBinding } from '../../../api/types/index.ts'
+import type {
+  ContainerCreateRequest,
+  EndpointSettings,
+  HealthConfig,
+  HostConfig,
+  PortBinding,
+} from '../../../api/types/index.ts'
 import { flag, type ParseResult } from '../../flags.ts'
 import {
   expandEnv,
@@ -26,7 +32,12 @@ export interface CreatePlan {
 const NETWORK_MODES = ['bridge', 'host', 'none', 'default']
 
 /** @throws OptionError with docker's message for invalid values. */
-export function toCreateRequest(f: ParseResult, args: string[], env: NodeJS.ProcessEnv, opts: { detach: boolean }): CreatePlan {
+export function toCreateRequest(
+  f: ParseResult,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  opts: { detach: boolean },
+): CreatePlan {
   const [image = '', ...cmd] = args
   const has = (n: string) => f.changed.has(n)
   const list = (n: string) => flag.list(f, n)
@@ -35,7 +46,10 @@ export function toCreateRequest(f: ParseResult, args: string[], env: NodeJS.Proc
 
   const attach = list('attach').map((s) => s.toLowerCase())
   for (const a of attach)
-    if (!['stdin', 'stdout', 'stderr'].includes(a)) throw new OptionError(`invalid argument "${a}" for "-a, --attach" flag: valid streams are STDIN, STDOUT and STDERR`)
+    if (!['stdin', 'stdout', 'stderr'].includes(a))
+      throw new OptionError(
+        `invalid argument "${a}" for "-a, --attach" flag: valid streams are STDIN, STDOUT and STDERR`,
+      )
   const interactive = flag.bool(f, 'interactive')
   let attachStdin = attach.includes('stdin')
   let attachStdout = attach.includes('stdout')
@@ -55,7 +69,10 @@ export function toCreateRequest(f: ParseResult, args: string[], env: NodeJS.Proc
     ...list('env').map((e) => expandEnv(e, env)),
   ]
   const labels: Record<string, string> = {}
-  for (const l of [...list('label-file').flatMap((p) => parseKeyValueFile(readText(p), p, env, false)), ...list('label')]) {
+  for (const l of [
+    ...list('label-file').flatMap((p) => parseKeyValueFile(readText(p), p, env, false)),
+    ...list('label'),
+  ]) {
     const eq = l.indexOf('=')
     labels[eq < 0 ? l : l.slice(0, eq)] = eq < 0 ? '' : l.slice(eq + 1)
   }
@@ -86,17 +103,37 @@ export function toCreateRequest(f: ParseResult, args: string[], env: NodeJS.Proc
   const restart = str('restart')
   const restartPolicy = restart ? parseRestart(restart) : { Name: 'no' as const, MaximumRetryCount: 0 }
   if (autoRemove && restartPolicy.Name !== 'no' && restartPolicy.Name !== '')
-    throw new OptionError('Conflicting options: cannot specify both --restart and --rm')
+    throw new OptionError('conflicting options: cannot specify both --restart and --rm')
 
   const networks = [...list('network'), ...list('net')]
-  if (networks.length > 1) throw new OptionError('conflicting options: cannot attach both user-defined and non-user-defined network-modes')
+  if (networks.length > 1)
+    throw new OptionError(
+      'conflicting options: cannot attach both user-defined and non-user-defined network-modes',
+    )
   const network = networks[0] ?? 'default'
   const aliases = [...list('network-alias'), ...list('net-alias')]
-  const endpoint: EndpointSettings = {}
-  if (aliases.length > 0) endpoint.Aliases = aliases
-  if (str('ip') || str('ip6')) endpoint.IPAMConfig = { IPv4Address: str('ip'), IPv6Address: str('ip6') }
-  if (str('mac-address')) endpoint.MacAddress = str('mac-address')
-  if ((aliases.length > 0 || endpoint.IPAMConfig) && NETWORK_MODES.includes(network) && network !== 'default' && network !== 'bridge')
+  const endpoint: EndpointSettings = {
+    IPAMConfig: str('ip') || str('ip6') ? { IPv4Address: str('ip'), IPv6Address: str('ip6') } : null,
+    Links: null,
+    Aliases: aliases.length > 0 ? aliases : null,
+    MacAddress: str('mac-address') ?? '',
+    DriverOpts: null,
+    NetworkID: '',
+    EndpointID: '',
+    Gateway: '',
+    IPAddress: '',
+    IPPrefixLen: 0,
+    IPv6Gateway: '',
+    GlobalIPv6Address: '',
+    GlobalIPv6PrefixLen: 0,
+    DNSNames: null,
+  }
+  if (
+    (aliases.length > 0 || endpoint.IPAMConfig) &&
+    NETWORK_MODES.includes(network) &&
+    network !== 'default' &&
+    network !== 'bridge'
+  )
     throw new OptionError('network-scoped aliases are only supported for user-defined networks')
 
   const tmpfs: Record<string, string> = {}
@@ -107,7 +144,8 @@ export function toCreateRequest(f: ParseResult, args: string[], env: NodeJS.Proc
   const sysctls: Record<string, string> = {}
   for (const s of list('sysctl')) {
     const i = s.indexOf('=')
-    if (i < 0) throw new OptionError(`invalid argument "${s}" for "--sysctl" flag: sysctl '${s}' is not allowed`)
+    if (i < 0)
+      throw new OptionError(`invalid argument "${s}" for "--sysctl" flag: sysctl '${s}' is not allowed`)
     sysctls[s.slice(0, i)] = s.slice(i + 1)
   }
   const logOpts: Record<string, string> = {}
@@ -116,6 +154,8 @@ export function toCreateRequest(f: ParseResult, args: string[], env: NodeJS.Proc
     if (i < 0) throw new OptionError(`invalid key value pair format in log-opt: ${o}`)
     logOpts[o.slice(0, i)] = o.slice(i + 1)
   }
+  if (str('log-driver') === 'none' && Object.keys(logOpts).length > 0)
+    throw new OptionError('invalid logging opts for driver none')
   const annotations: Record<string, string> = {}
   for (const a of list('annotation')) {
     const i = a.indexOf('=')
@@ -132,7 +172,10 @@ export function toCreateRequest(f: ParseResult, args: string[], env: NodeJS.Proc
   const hostConfig: HostConfig = {
     Binds: binds.length > 0 ? binds : null,
     ContainerIDFile: str('cidfile') ?? '',
-    LogConfig: { Type: str('log-driver') ?? '', Config: Object.keys(logOpts).length > 0 ? logOpts : undefined },
+    LogConfig: {
+      Type: str('log-driver') ?? '',
+      Config: logOpts,
+    },
     NetworkMode: network,
     PortBindings: bindings,
     RestartPolicy: restartPolicy,
@@ -141,13 +184,14 @@ export function toCreateRequest(f: ParseResult, args: string[], env: NodeJS.Proc
     VolumesFrom: list('volumes-from').length > 0 ? list('volumes-from') : null,
     ConsoleSize: [0, 0],
     Annotations: Object.keys(annotations).length > 0 ? annotations : undefined,
-    CapAdd: list('cap-add').length > 0 ? list('cap-add') : null,
-    CapDrop: list('cap-drop').length > 0 ? list('cap-drop') : null,
+    CapAdd: list('cap-add').length > 0 ? normalizeCaps(list('cap-add')) : null,
+    CapDrop: list('cap-drop').length > 0 ? normalizeCaps(list('cap-drop')) : null,
     CgroupnsMode: (str('cgroupns') ?? '') as HostConfig['CgroupnsMode'],
     Dns: list('dns'),
     DnsOptions: [...list('dns-option'), ...list('dns-opt')],
     DnsSearch: list('dns-search'),
-    ExtraHosts: list('add-host').length > 0 ? list('add-host').map((h) => h.replace(/^([^:=]+)=/, '$1:')) : null,
+    ExtraHosts:
+      list('add-host').length > 0 ? list('add-host').map((h) => h.replace(/^([^:=]+)=/, '$1:')) : null,
     GroupAdd: list('group-add').length > 0 ? list('group-add') : null,
     IpcMode: str('ipc') ?? '',
     Cgroup: '',
@@ -164,7 +208,7 @@ export function toCreateRequest(f: ParseResult, args: string[], env: NodeJS.Proc
     UsernsMode: str('userns') ?? '',
     ShmSize: (f.values['shm-size'] as number | undefined) ?? 0,
     Sysctls: Object.keys(sysctls).length > 0 ? sysctls : undefined,
-    Runtime: str('runtime') ?? '',
+    Runtime: str('runtime') || undefined,
     Isolation: (str('isolation') ?? '') as HostConfig['Isolation'],
     CpuShares: num('cpu-shares') ?? 0,
     Memory: (f.values.memory as number | undefined) ?? 0,
@@ -178,10 +222,26 @@ export function toCreateRequest(f: ParseResult, args: string[], env: NodeJS.Proc
     Devices: list('device').map(parseDevice),
     MemoryReservation: (f.values['memory-reservation'] as number | undefined) ?? 0,
     MemorySwap: (f.values['memory-swap'] as number | undefined) ?? 0,
-    MemorySwappiness: (f.values['memory-swappiness'] as number | undefined) ?? null,
+    MemorySwappiness: (f.values['memory-swappiness'] as number | undefined) ?? -1,
     OomKillDisable: flag.bool(f, 'oom-kill-disable'),
-    PidsLimit: has('pids-limit') ? (num('pids-limit') ?? null) : null,
+    PidsLimit: num('pids-limit') ?? 0,
     Ulimits: list('ulimit').map(parseUlimit),
+    // Zero values docker's client always sends (Go structs without omitempty).
+    BlkioWeightDevice: [],
+    BlkioDeviceReadBps: [],
+    BlkioDeviceWriteBps: [],
+    BlkioDeviceReadIOps: [],
+    BlkioDeviceWriteIOps: [],
+    CpuRealtimePeriod: 0,
+    CpuRealtimeRuntime: 0,
+    DeviceCgroupRules: null,
+    DeviceRequests: null,
+    CpuCount: 0,
+    CpuPercent: 0,
+    IOMaximumIOps: 0,
+    IOMaximumBandwidth: 0,
+    MaskedPaths: null,
+    ReadonlyPaths: null,
     Mounts: list('mount').length > 0 ? list('mount').map(parseMount) : undefined,
   }
   if (has('init')) hostConfig.Init = flag.bool(f, 'init')
@@ -199,11 +259,11 @@ export function toCreateRequest(f: ParseResult, args: string[], env: NodeJS.Proc
     Tty: flag.bool(f, 'tty'),
     OpenStdin: interactive,
     StdinOnce: interactive && attachStdin,
-    Env: envList,
+    Env: envList.length > 0 ? envList : null,
     Cmd: cmd.length > 0 ? cmd : null,
     Healthcheck: healthcheck(f),
     Image: image,
-    Volumes: Object.keys(volumes).length > 0 ? volumes : null,
+    Volumes: volumes,
     WorkingDir: str('workdir') ?? '',
     Entrypoint: entrypoint ?? null,
     OnBuild: null,
@@ -211,7 +271,8 @@ export function toCreateRequest(f: ParseResult, args: string[], env: NodeJS.Proc
     StopSignal: str('stop-signal'),
     StopTimeout: has('stop-timeout') ? num('stop-timeout') : undefined,
     HostConfig: hostConfig,
-    NetworkingConfig: { EndpointsConfig: { [network]: endpoint } },
+    // docker sends no endpoint for the host/none modes (and container:<id>).
+    NetworkingConfig: { EndpointsConfig: isNetworkMode(network) ? {} : { [network]: endpoint } },
   }
   const pull = str('pull') ?? 'missing'
   if (!['missing', 'always', 'never'].includes(pull))
@@ -219,10 +280,29 @@ export function toCreateRequest(f: ParseResult, args: string[], env: NodeJS.Proc
   return { body, name: str('name'), platform: str('platform'), pull: pull as CreatePlan['pull'] }
 }
 
+function isNetworkMode(network: string): boolean {
+  return network === 'host' || network === 'none' || network.startsWith('container:')
+}
+
+/** docker's NormalizeCapabilities: upper case, "CAP_" prefix, "ALL" kept as is. */
+function normalizeCaps(caps: string[]): string[] {
+  return caps.map((c) => {
+    const u = c.toUpperCase()
+    return u === 'ALL' || u.startsWith('CAP_') ? u : `CAP_${u}`
+  })
+}
+
 function healthcheck(f: ParseResult): HealthConfig | undefined {
   const cmd = flag.str(f, 'health-cmd')
   const noHealth = flag.bool(f, 'no-healthcheck')
-  const anySet = ['health-cmd', 'health-interval', 'health-timeout', 'health-retries', 'health-start-period', 'health-start-interval'].some((n) => f.changed.has(n))
+  const anySet = [
+    'health-cmd',
+    'health-interval',
+    'health-timeout',
+    'health-retries',
+    'health-start-period',
+    'health-start-interval',
+  ].some((n) => f.changed.has(n))
   if (noHealth) {
     if (anySet) throw new OptionError('--no-healthcheck conflicts with --health-* options')
     return { Test: ['NONE'] }
@@ -233,14 +313,15 @@ function healthcheck(f: ParseResult): HealthConfig | undefined {
     if (ns(n) < 0) throw new OptionError(`--${n} cannot be negative`)
   const retries = (f.values['health-retries'] as number | undefined) ?? 0
   if (retries < 0) throw new OptionError('--health-retries cannot be negative')
-  return {
-    Test: cmd ? ['CMD-SHELL', cmd] : undefined,
-    Interval: ns('health-interval'),
-    Timeout: ns('health-timeout'),
-    StartPeriod: ns('health-start-period'),
-    StartInterval: ns('health-start-interval'),
-    Retries: retries,
-  }
+  // docker's HealthConfig fields are omitempty: zero values stay off the wire.
+  const h: HealthConfig = {}
+  if (cmd) h.Test = ['CMD-SHELL', cmd]
+  if (ns('health-interval')) h.Interval = ns('health-interval')
+  if (ns('health-timeout')) h.Timeout = ns('health-timeout')
+  if (ns('health-start-period')) h.StartPeriod = ns('health-start-period')
+  if (ns('health-start-interval')) h.StartInterval = ns('health-start-interval')
+  if (retries) h.Retries = retries
+  return h
 }
 
 /** docker reads `seccomp=<file>` on the client and sends the profile's JSON. */
@@ -259,6 +340,8 @@ function readText(path: string): string {
   try {
     return readFileSync(path, 'utf8')
   } catch (err) {
-    throw new OptionError(`open ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (err as Error).message}`)
+    throw new OptionError(
+      `open ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (err as Error).message}`,
+    )
   }
 }

@@ -22,6 +22,9 @@ export const run: CommandModule['run'] = async (ctx, flags, args) => {
     const id = await createContainer(ctx, plan, { quiet: flag.bool(flags, 'quiet') })
     ctx.out.line(id)
   } catch (err) {
-    throw new StatusError(125, `${PROG}: ${errorText(err)}\n\nRun '${PROG} create --help' for more information`)
+    throw new StatusError(
+      125,
+      `${PROG}: ${errorText(err)}\n\nRun '${PROG} create --help' for more information`,
+    )
   }
 }

@@ -17,7 +17,10 @@ export const spec: CommandModule['spec'] = {
 
 export const run: CommandModule['run'] = async (ctx, flags) => {
   const filters = parseFilterFlags(flag.list(flags, 'filter'))
-  if (!flag.bool(flags, 'force') && !(await confirm(ctx, 'WARNING! This will remove all stopped containers.'))) {
+  if (
+    !flag.bool(flags, 'force') &&
+    !(await confirm(ctx, 'WARNING! This will remove all stopped containers.'))
+  ) {
     ctx.out.line('Total reclaimed space: 0B')
     return
   }

@@ -8,14 +8,28 @@ export const spec: CommandModule['spec'] = {
   short: 'Remove one or more containers',
   args: { min: 1 },
   flags: [
-    { long: 'force', short: 'f', type: 'bool', description: 'Force the removal of a running container (uses SIGKILL)' },
+    {
+      long: 'force',
+      short: 'f',
+      type: 'bool',
+      description: 'Force the removal of a running container (uses SIGKILL)',
+    },
     { long: 'link', short: 'l', type: 'bool', description: 'Remove the specified link' },
-    { long: 'volumes', short: 'v', type: 'bool', description: 'Remove anonymous volumes associated with the container' },
+    {
+      long: 'volumes',
+      short: 'v',
+      type: 'bool',
+      description: 'Remove anonymous volumes associated with the container',
+    },
   ],
 }
 
 export const run: CommandModule['run'] = async (ctx, flags, names) => {
-  const opts = { force: flag.bool(flags, 'force'), volumes: flag.bool(flags, 'volumes'), link: flag.bool(flags, 'link') }
+  const opts = {
+    force: flag.bool(flags, 'force'),
+    volumes: flag.bool(flags, 'volumes'),
+    link: flag.bool(flags, 'link'),
+  }
   await forEachName(ctx, names, async (name) => {
     // docker strips a leading "/" and refuses empty names before calling the daemon.
     const id = name.replace(/^\/+/, '')

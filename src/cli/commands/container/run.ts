@@ -19,12 +19,14 @@ export const spec: CommandModule['spec'] = {
   interspersed: false,
 }
 
-const runError = (err: unknown) => `${PROG}: ${errorText(err)}\n\nRun '${PROG} run --help' for more information`
+const runError = (err: unknown) =>
+  `${PROG}: ${errorText(err)}\n\nRun '${PROG} run --help' for more information`
 
 /** docker's runStartContainerErr: the start error's text picks 127, 126 or 125. */
 export function startErrorStatus(message: string): number {
   const m = message.replace(/^Error response from daemon: /, '')
-  if (/executable file not found|no such file or directory|system cannot find the file specified/.test(m)) return 127
+  if (/executable file not found|no such file or directory|system cannot find the file specified/.test(m))
+    return 127
   if (/permission denied|is a directory/.test(m)) return 126
   return 125
 }
@@ -35,7 +37,8 @@ export const run: CommandModule['run'] = async (ctx, flags, args) => {
   let id: string
   try {
     plan = toCreateRequest(flags, args, ctx.env, { detach })
-    if (plan.body.Tty && plan.body.AttachStdin && !ctx.stdinIsTTY) throw new Error('the input device is not a TTY')
+    if (plan.body.Tty && plan.body.AttachStdin && !ctx.stdinIsTTY)
+      throw new Error('the input device is not a TTY')
     id = await createContainer(ctx, plan, { quiet: flag.bool(flags, 'quiet') })
   } catch (err) {
     throw new StatusError(125, runError(err))
@@ -86,7 +89,9 @@ async function waitStatus(ctx: CliContext, id: string, autoRemove: boolean): Pro
     return 125
   }
   try {
-    const { result } = await ctx.client.containerWaitRegistered(id, { condition: autoRemove ? 'removed' : 'next-exit' })
+    const { result } = await ctx.client.containerWaitRegistered(id, {
+      condition: autoRemove ? 'removed' : 'next-exit',
+    })
     return result.then((res) => (res.Error?.Message ? failed(res.Error.Message) : res.StatusCode), failed)
   } catch (err) {
     return Promise.resolve(failed(err))

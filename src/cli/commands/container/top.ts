@@ -11,7 +11,9 @@ export const spec: CommandModule['spec'] = {
 }
 
 export const run: CommandModule['run'] = async (ctx, _flags, [name = '', ...psArgs]) => {
-  const top = await ctx.client.containerTop(name, { psArgs: psArgs.length > 0 ? psArgs.join(' ') : undefined })
+  const top = await ctx.client.containerTop(name, {
+    psArgs: psArgs.length > 0 ? psArgs.join(' ') : undefined,
+  })
   // docker: tabwriter.NewWriter(out, 20, 1, 3, ' ', 0); each row's cells tab-separated.
   let text = `${top.Titles.join('\t')}\n`
   for (const p of top.Processes) text += `${p.join('\t')}\n`

@@ -211,6 +211,9 @@ class State {
     if (receiver === null || receiver === undefined || receiver === NO_VALUE)
       this.fail(`nil pointer evaluating interface {}.${name}`)
     if (isMap(receiver)) {
+      const v = Object.hasOwn(receiver, name) ? receiver[name] : undefined
+      // A function in a map acts as a method (docker's table-header contexts use this for .Label).
+      if (typeof v === 'function') return v(...args)
       if (args.length > 0 && last) this.fail(`${name} is not a method but has arguments`)
       if (Object.hasOwn(receiver, name)) return receiver[name]
       if (this.opts.missingKey === 'error') this.fail(`map has no entry for key "${name}"`)

@@ -1,7 +1,7 @@
 // Template functions: Go's text/template builtins plus docker's additions (json, join, split,
 // lower, upper, title, pad, truncate), and docker's header variants used for `table` headers.
 import { TemplateError } from './lexer.ts'
-import { formatValue, goTypeOf, isMap, NO_VALUE, sprintf, truth } from './values.ts'
+import { formatValue, goTypeOf, isMap, isStruct, NO_VALUE, sprintf, truth } from './values.ts'
 
 export type TemplateFunc = (...args: unknown[]) => unknown
 export type FuncMap = Record<string, TemplateFunc>
@@ -18,8 +18,9 @@ function basicCompare(a: unknown, b: unknown, fn: string): number {
   if (typeof a === 'number' && typeof b === 'number') return a < b ? -1 : a > b ? 1 : 0
   if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0
   if (typeof a === 'boolean' && typeof b === 'boolean' && (fn === 'eq' || fn === 'ne')) return a === b ? 0 : 1
-  if ((a === null || a === undefined) && (fn === 'eq' || fn === 'ne'))
-    return b === null || b === undefined ? 0 : 1
+  const isNil = (x: unknown) => x === null || x === undefined || x === NO_VALUE
+  // Go compares pointers/interfaces against nil; anything non-nil differs from nil.
+  if ((isNil(a) || isNil(b)) && (fn === 'eq' || fn === 'ne')) return isNil(a) === isNil(b) ? 0 : 1
   throw new TemplateError(`error calling ${fn}: incompatible types for comparison`)
 }
 
@@ -118,7 +119,11 @@ export const builtins: FuncMap = {
 
 /** docker's templates.basicFunctions. */
 export const dockerFuncs: FuncMap = {
-  json: (v) => JSON.stringify(v === NO_VALUE || v === undefined ? null : v) ?? 'null',
+  json: (v) => {
+    const text = JSON.stringify(v === NO_VALUE || v === undefined ? null : v) ?? 'null'
+    // Formatter contexts marshal themselves with Go's json.Marshal, which escapes <, > and &.
+    return isStruct(v) ? text.replace(/[<>&]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`) : text
+  },
   split: (s, sep) => str(s, 'split').split(str(sep, 'split')),
   join: (a, sep) => {
     if (!Array.isArray(a))

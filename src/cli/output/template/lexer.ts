@@ -175,7 +175,8 @@ function lexAction(src: string, i: number, push: Push, pos: (at: number) => { li
       else if (word === 'nil') push('nil', word, start)
       else push('identifier', word, start)
     } else {
-      throw new TemplateError(`template: :${pos(i).line}: unexpected "${c}" in command`)
+      const hex = (c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')
+      throw new TemplateError(`template: :${pos(i).line}: bad character U+${hex} '${c}'`)
     }
   }
 }

@@ -142,12 +142,14 @@ class Parser {
 
   #where(open: Token, start: number): Where {
     let text = ''
+    let col = open.col + 1
     for (let k = start; k < this.#toks.length; k++) {
       const tok = this.#toks[k]
       if (!tok || tok.kind === 'rightDelim') break
+      if (text.trim() === '' && tok.kind !== 'space') col = tok.col - 1 // Go reports 0-based byte columns
       text += tok.value
     }
-    return { line: open.line, col: open.col + 2, text: text.trim() }
+    return { line: open.line, col, text: text.trim() }
   }
 
   #control(kind: 'if' | 'with' | 'range', at: Where): Node {

@@ -1,0 +1,43 @@
+// `berth attach`: hijack the attach endpoint of a running container, stream its output, forward
+// stdin (unless --no-stdin), and exit with the container's code once it stops.
+import type { CommandModule } from '../../command.ts'
+import { StatusError } from '../../context.ts'
+import { flag } from '../../flags.ts'
+import { pumpAttach } from './attach-io.ts'
+
+export const spec: CommandModule['spec'] = {
+  usage: '[OPTIONS] CONTAINER',
+  short: 'Attach local standard input, output, and error streams to a running container',
+  args: { min: 1, max: 1 },
+  flags: [
+    {
+      long: 'detach-keys',
+      type: 'string',
+      description: 'Override the key sequence for detaching a container',
+    },
+    { long: 'no-stdin', type: 'bool', description: 'Do not attach STDIN' },
+    { long: 'sig-proxy', type: 'bool', description: 'Proxy all received signals to the process' },
+  ],
+}
+
+export const run: CommandModule['run'] = async (ctx, flags, [name = '']) => {
+  const c = await ctx.client.containerInspect(name)
+  if (!c.State.Running) throw new StatusError(1, 'You cannot attach to a stopped container, start it first')
+  if (c.State.Paused) throw new StatusError(1, 'You cannot attach to a paused container, unpause it first')
+  if (c.State.Restarting)
+    throw new StatusError(1, 'You cannot attach to a restarting container, wait until it is running')
+  const stdin = !flag.bool(flags, 'no-stdin') && c.Config?.OpenStdin === true
+  if (stdin && c.Config?.Tty && !ctx.stdinIsTTY) throw new StatusError(1, 'the input device is not a TTY')
+  const { result } = await ctx.client.containerWaitRegistered(name, { condition: 'not-running' })
+  const conn = await ctx.client.containerAttach(name, {
+    stream: true,
+    stdin,
+    stdout: true,
+    stderr: true,
+    detachKeys: flag.str(flags, 'detach-keys'),
+    tty: c.Config?.Tty,
+  })
+  await pumpAttach(ctx, conn, { stdin })
+  const status = await result
+  if (status.StatusCode !== 0) throw new StatusError(status.StatusCode)
+}

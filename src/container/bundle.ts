@@ -1,0 +1,124 @@
+// Writes a container's OCI bundle (config.json) from its record: resolves the user inside the
+// rootfs, assembles env and mounts, maps HostConfig onto OciSpecInput; oci-spec.ts does the rest.
+import { mkdir, stat } from 'node:fs/promises'
+import { isAbsolute, join } from 'node:path'
+import { InvalidArgumentError } from '../lib/errors.ts'
+import { writeFileAtomic } from '../lib/fs-atomic.ts'
+import { type NamespaceMode, type OciMount, type OciSpecInput, buildOciSpec } from './oci-spec.ts'
+import type { ContainerRecord } from './types.ts'
+import { resolveUser } from './user.ts'
+
+export type HostFacts = OciSpecInput['host']
+
+export interface BundleContext {
+  bundleRoot: string
+  network: NamespaceMode
+  /** Host path of a static init (tini-static) for --init. */
+  initPath: string
+  host: HostFacts
+}
+
+export async function writeBundle(rec: ContainerRecord, rootfs: string, ctx: BundleContext): Promise<string> {
+  const dir = join(ctx.bundleRoot, rec.id)
+  await mkdir(dir, { recursive: true, mode: 0o700 })
+  const spec = buildOciSpec(await toSpecInput(rec, rootfs, ctx))
+  await writeFileAtomic(join(dir, 'config.json'), JSON.stringify(spec))
+  return dir
+}
+
+async function toSpecInput(rec: ContainerRecord, rootfs: string, ctx: BundleContext): Promise<OciSpecInput> {
+  const c = rec.config
+  const hc = rec.hostConfig
+  const user = await resolveUser(rootfs, c.User || '')
+  const env = [...c.Env.filter((e) => !e.startsWith('HOSTNAME=')), `HOSTNAME=${c.Hostname}`]
+  if (!env.some((e) => e.startsWith('HOME='))) env.push(`HOME=${user.home || '/'}`)
+  if (c.Tty && !env.some((e) => e.startsWith('TERM='))) env.push('TERM=xterm')
+  const sec = parseSecurityOpt(hc.SecurityOpt ?? [])
+  return {
+    id: rec.id,
+    rootfs,
+    readonlyRootfs: hc.ReadonlyRootfs,
+    args: [rec.path, ...rec.args],
+    env,
+    cwd: c.WorkingDir || '/',
+    user: { uid: user.uid, gid: user.gid, additionalGids: user.additionalGids },
+    tty: c.Tty,
+    hostname: c.Hostname,
+    domainname: c.Domainname || undefined,
+    privileged: hc.Privileged,
+    capAdd: hc.CapAdd ?? undefined,
+    capDrop: hc.CapDrop ?? undefined,
+    ulimits: (hc.Ulimits ?? []).map((u) => ({ name: u.Name, soft: u.Soft, hard: u.Hard })),
+    noNewPrivileges: sec.noNewPrivileges,
+    oomScoreAdj: hc.OomScoreAdj || undefined,
+    shmSize: hc.ShmSize || undefined,
+    mounts: [...etcMounts(rec), ...(await bindMounts(hc.Binds ?? [])), ...tmpfsMounts(hc.Tmpfs ?? {})],
+    namespaces: {
+      network: ctx.network,
+      pid: hc.PidMode === 'host' ? { mode: 'host' } : undefined,
+      ipc: hc.IpcMode === 'host' ? { mode: 'host' } : undefined,
+      uts: hc.UTSMode === 'host' ? { mode: 'host' } : undefined,
+    },
+    resources: {
+      memory: hc.Memory || undefined,
+      memorySwap: hc.MemorySwap || undefined,
+      memoryReservation: hc.MemoryReservation || undefined,
+      cpuShares: hc.CpuShares || undefined,
+      cpuPeriod: hc.CpuPeriod || undefined,
+      cpuQuota: hc.CpuQuota || undefined,
+      nanoCpus: hc.NanoCpus || undefined,
+      cpusetCpus: hc.CpusetCpus || undefined,
+      pidsLimit: hc.PidsLimit ?? undefined,
+      oomKillDisable: hc.OomKillDisable || undefined,
+    },
+    sysctls: hc.Sysctls,
+    seccomp: sec.seccomp,
+    unmaskSystemPaths: sec.unmask,
+    init: hc.Init ? ctx.initPath : undefined,
+    host: ctx.host,
+  }
+}
+
+function etcMounts(rec: ContainerRecord): OciMount[] {
+  const bind = (source: string, destination: string): OciMount => ({ destination, type: 'bind', source, options: ['rbind', 'rprivate'] })
+  return [bind(rec.resolvConfPath, '/etc/resolv.conf'), bind(rec.hostnamePath, '/etc/hostname'), bind(rec.hostsPath, '/etc/hosts')]
+}
+
+/** `-v /host:/ctr[:ro|rw]`: a missing host directory is created, as Docker does for -v. */
+async function bindMounts(binds: string[]): Promise<OciMount[]> {
+  const out: OciMount[] = []
+  for (const b of binds) {
+    const [source = '', destination = '', mode = ''] = b.split(':')
+    if (!isAbsolute(source)) throw new InvalidArgumentError(`named volumes are not supported yet: ${b}`)
+    if (!isAbsolute(destination)) throw new InvalidArgumentError(`invalid mount config: the destination "${destination}" must be an absolute path`)
+    await stat(source).catch(() => mkdir(source, { recursive: true }))
+    const opts = mode.split(',').filter(Boolean)
+    out.push({ destination, type: 'bind', source, options: ['rbind', opts.includes('ro') ? 'ro' : 'rw', 'rprivate'] })
+  }
+  return out
+}
+
+function tmpfsMounts(tmpfs: Record<string, string>): OciMount[] {
+  return Object.entries(tmpfs).map(([destination, opts]) => ({
+    destination,
+    type: 'tmpfs',
+    source: 'tmpfs',
+    options: ['nosuid', 'nodev', 'noexec', ...opts.split(',').filter(Boolean)],
+  }))
+}
+
+function parseSecurityOpt(opts: string[]): { noNewPrivileges: boolean; seccomp: OciSpecInput['seccomp']; unmask: boolean } {
+  let noNewPrivileges = false
+  let seccomp: OciSpecInput['seccomp'] = 'default'
+  let unmask = false
+  for (const o of opts) {
+    const [k = '', v = 'true'] = o.includes('=') ? o.split(/=(.*)/s) : o.split(/:(.*)/s)
+    if (k === 'no-new-privileges') noNewPrivileges = v !== 'false'
+    else if (k === 'seccomp' && v === 'unconfined') seccomp = 'unconfined'
+    else if (k === 'seccomp') throw new InvalidArgumentError('custom seccomp profiles are not supported yet')
+    else if (k === 'systempaths' && v === 'unconfined') unmask = true
+    else if (k === 'apparmor' || k === 'label') continue
+    else throw new InvalidArgumentError(`invalid --security-opt: ${o}`)
+  }
+  return { noNewPrivileges, seccomp, unmask }
+}

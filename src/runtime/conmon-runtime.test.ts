@@ -1,0 +1,165 @@
+import assert from 'node:assert/strict'
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { after, before, describe, it } from 'node:test'
+import { InternalError } from '../lib/errors.ts'
+import { run } from '../lib/exec.ts'
+import { nullLogger } from '../lib/log.ts'
+import { removeCgroup } from './cgroups.ts'
+import { ConmonRuntime } from './conmon-runtime.ts'
+import { runtimeSuite, type SuiteProgram, waitExit } from './runtime.suite.ts'
+import { makeBusyboxRoot, realRuntimeSkipReason, removeDir, writeMinimalBundle } from './test-bundle.ts'
+
+const CONMON = '/usr/bin/conmon'
+const RUNTIMES = { runc: '/usr/sbin/runc', crun: '/usr/bin/crun' }
+const CGROUP_PARENT = '/berth-test'
+
+function programArgs(p: SuiteProgram): string[] {
+  if (p.kind === 'sleep') return ['sleep', '1000']
+  if (p.kind === 'cat') return ['cat']
+  return ['sh', '-c', `${p.stdout === undefined ? '' : `echo ${p.stdout}; `}exit ${p.code}`]
+}
+
+async function makeHarness(runtimeName: keyof typeof RUNTIMES) {
+  const dir = await makeBusyboxRoot(`berth-${runtimeName}-`)
+  const runtime = new ConmonRuntime({
+    conmonPath: CONMON,
+    runtimePath: RUNTIMES[runtimeName],
+    runtimeName,
+    stateRoot: join(dir, 'state'),
+    execRoot: join(dir, 'exec'),
+    log: nullLogger,
+  })
+  const ids: string[] = []
+  let n = 0
+  return {
+    dir,
+    runtime,
+    newId: () => {
+      const id = `t${process.pid}x${Date.now().toString(36)}${n++}`
+      ids.push(id)
+      return id
+    },
+    prepare: async (id: string, program: SuiteProgram, o?: { openStdin?: boolean; stdinOnce?: boolean }) => ({
+      bundle: await writeMinimalBundle(dir, id, programArgs(program), CGROUP_PARENT),
+      tty: false,
+      openStdin: o?.openStdin ?? false,
+      stdinOnce: o?.stdinOnce ?? false,
+      logPath: join(dir, `${id}.log`),
+    }),
+    cleanup: async () => {
+      for (const id of ids) {
+        await runtime.delete(id, { force: true }).catch(() => undefined)
+        await removeCgroup(`${CGROUP_PARENT}/${id}`)
+      }
+      // The shared parent goes too once empty (another harness may still use it: then it stays).
+      await removeCgroup(CGROUP_PARENT)
+      await removeDir(dir)
+    },
+  }
+}
+
+for (const name of ['runc', 'crun'] as const) {
+  const skip = await realRuntimeSkipReason([CONMON, RUNTIMES[name]])
+  runtimeSuite(`conmon+${name}`, () => makeHarness(name), { skip })
+}
+
+describe('ConmonRuntime with runc', { skip: await realRuntimeSkipReason([CONMON, RUNTIMES.runc]) }, () => {
+  let h: Awaited<ReturnType<typeof makeHarness>>
+  before(async () => {
+    h = await makeHarness('runc')
+  })
+  after(() => h.cleanup())
+
+  it('gives the runtime error of a failed create and leaves nothing behind', async () => {
+    const id = h.newId()
+    const opts = await h.prepare(id, { kind: 'sleep' })
+    await writeMinimalBundle(h.dir, id, ['nosuch'], CGROUP_PARENT)
+    const err = await h.runtime.create(id, opts).then(
+      () => assert.fail('create should fail'),
+      (e: unknown) => e,
+    )
+    assert.ok(err instanceof InternalError)
+    assert.match(err.message, /exec: "nosuch": executable file not found in \$PATH/)
+    assert.doesNotMatch(err.message, /level=|time=/)
+    assert.equal(await h.runtime.state(id), undefined)
+    await assert.rejects(stat(join(h.dir, 'exec', id)), /ENOENT/)
+    await assert.rejects(stat(join('/sys/fs/cgroup/memory', CGROUP_PARENT, id)), /ENOENT/)
+  })
+
+  it('runs create+start+exit quickly', async () => {
+    const times: number[] = []
+    for (let i = 0; i < 5; i++) {
+      const id = h.newId()
+      const opts = await h.prepare(id, { kind: 'exit', code: 0 })
+      const t0 = performance.now()
+      await h.runtime.create(id, opts)
+      const exited = waitExit(h.runtime, id)
+      await h.runtime.start(id)
+      await exited
+      await h.runtime.delete(id)
+      times.push(performance.now() - t0)
+    }
+    const best = Math.min(...times)
+    console.log(`create+start+exit+delete with runc: ${times.map((t) => t.toFixed(0)).join(', ')} ms`)
+    assert.ok(best < 1000, `took ${best} ms`)
+  })
+
+  it('reports oom kills', async () => {
+    const id = h.newId()
+    const opts = await h.prepare(id, { kind: 'sleep' })
+    const configPath = join(opts.bundle, 'config.json')
+    const config = JSON.parse(await readFile(configPath, 'utf8'))
+    config.process.args = ['sh', '-c', 'x=a; while true; do x=$x$x; done']
+    config.linux.resources = { memory: { limit: 16 * 1024 * 1024, swap: 16 * 1024 * 1024 } }
+    await writeFile(configPath, JSON.stringify(config))
+    await h.runtime.create(id, opts)
+    const exited = waitExit(h.runtime, id, 20_000)
+    await h.runtime.start(id)
+    const exit = await exited
+    assert.equal(exit.exitCode, 137)
+    assert.equal(exit.oomKilled, true)
+  })
+
+  it('resizes a terminal', async () => {
+    const id = h.newId()
+    const opts = await h.prepare(id, { kind: 'sleep' })
+    const configPath = join(opts.bundle, 'config.json')
+    const config = JSON.parse(await readFile(configPath, 'utf8'))
+    config.process.terminal = true
+    config.process.args = ['sh', '-c', 'sleep 0.3; stty size']
+    await writeFile(configPath, JSON.stringify(config))
+    await h.runtime.create(id, { ...opts, tty: true })
+    await h.runtime.resize(id, { height: 33, width: 77 })
+    const exited = waitExit(h.runtime, id)
+    await h.runtime.start(id)
+    await h.runtime.resize(id, { height: 33, width: 77 })
+    assert.equal((await exited).exitCode, 0)
+    assert.match(await readFile(opts.logPath, 'utf8'), /stdout F 33 77/)
+  })
+
+  it('takes input on a terminal through the attach socket', async () => {
+    const id = h.newId()
+    const opts = await h.prepare(id, { kind: 'sleep' }, { openStdin: true })
+    const configPath = join(opts.bundle, 'config.json')
+    const config = JSON.parse(await readFile(configPath, 'utf8'))
+    config.process.terminal = true
+    config.process.args = ['sh']
+    await writeFile(configPath, JSON.stringify(config))
+    await h.runtime.create(id, { ...opts, tty: true })
+    const exited = waitExit(h.runtime, id)
+    await h.runtime.start(id)
+    const stdin = await h.runtime.openStdin(id)
+    await new Promise<void>((resolve) => stdin.write('echo via-$((40+2))-tty; exit 5\n', () => resolve()))
+    assert.equal((await exited).exitCode, 5)
+    stdin.end()
+    assert.match(await readFile(opts.logPath, 'utf8'), /stdout [PF] via-42-tty\r?$/m)
+  })
+
+  it('keeps the runtime state under its own root', async () => {
+    const res = await run(RUNTIMES.runc, ['--root', join(h.dir, 'state'), 'list', '--format', 'json'])
+    assert.ok(Array.isArray(JSON.parse(res.stdout || '[]') ?? []))
+    const leftovers = await readdir(join(h.dir, 'exec'))
+    assert.ok(leftovers.includes('exits'))
+  })
+})
