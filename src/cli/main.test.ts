@@ -9,10 +9,10 @@ import type { ServerResponse } from 'node:http'
 import { join } from 'node:path'
 import { Readable, Writable } from 'node:stream'
 import { describe, it } from 'node:test'
-import { encodeFrame } from '../client/index.ts'
 import { type FakeHijack, type FakeRoutes, startFakeEngine, upgradeHead } from '../client/fake-engine.ts'
+import { encodeFrame } from '../client/index.ts'
 import { main } from './main.ts'
-import { NOW, routes as fixtureRoutes } from './testdata/engine-fixtures.ts'
+import { routes as fixtureRoutes, NOW } from './testdata/engine-fixtures.ts'
 
 const TESTDATA = join(import.meta.dirname, 'testdata')
 
@@ -30,7 +30,12 @@ function collector() {
 async function runCli(
   argv: string[],
   opts: { routes?: FakeRoutes; hijack?: Record<string, FakeHijack>; stdin?: string } = {},
-): Promise<{ code: number; stdout: string; stderr: string; requests: { method: string; path: string; query: URLSearchParams; body: Buffer }[] }> {
+): Promise<{
+  code: number
+  stdout: string
+  stderr: string
+  requests: { method: string; path: string; query: URLSearchParams; body: Buffer }[]
+}> {
   const fe = await startFakeEngine(opts.routes ?? fixtureRoutes, { hijack: opts.hijack })
   const out = collector()
   const err = collector()
@@ -64,7 +69,10 @@ describe('golden output', () => {
     ['ps-size-notrunc', ['container', 'ls', '-a', '-s', '--no-trunc']],
     ['ps-quiet', ['ps', '-aq']],
     ['ps-json', ['ps', '-a', '--format', 'json']],
-    ['ps-format-table', ['ps', '-a', '--format', 'table {{.Names}}\\t{{.Label "a"}}\\t{{.Networks}}\\t{{.Mounts}}']],
+    [
+      'ps-format-table',
+      ['ps', '-a', '--format', 'table {{.Names}}\\t{{.Label "a"}}\\t{{.Networks}}\\t{{.Mounts}}'],
+    ],
     ['images', ['images']],
     ['images-digests', ['image', 'ls', '--digests']],
     ['images-quiet', ['images', '-q']],
@@ -75,7 +83,15 @@ describe('golden output', () => {
     ['system-df', ['system', 'df']],
     ['system-df-json', ['system', 'df', '--format', 'json']],
     ['inspect', ['inspect', 'web']],
-    ['inspect-format', ['inspect', '-f', '{{.Name}} {{.State.Pid}} {{json .Config.Labels}} {{index .Config.Labels "a"}}', 'web']],
+    [
+      'inspect-format',
+      [
+        'inspect',
+        '-f',
+        '{{.Name}} {{.State.Pid}} {{json .Config.Labels}} {{index .Config.Labels "a"}}',
+        'web',
+      ],
+    ],
   ]
   for (const [name, argv] of cases) {
     it(`berth ${argv.join(' ')}`, async () => {
@@ -101,17 +117,26 @@ describe('errors and exit codes', () => {
   it('unknown command: exit 1', async () => {
     const r = await runCli(['frobnicate'])
     assert.equal(r.code, 1)
-    assert.equal(r.stderr, "berth: unknown command: berth frobnicate\n\nRun 'berth --help' for more information\n")
+    assert.equal(
+      r.stderr,
+      "berth: unknown command: berth frobnicate\n\nRun 'berth --help' for more information\n",
+    )
   })
   it('unknown flag: exit 125 with usage', async () => {
     const r = await runCli(['ps', '--bogus'])
     assert.equal(r.code, 125)
-    assert.equal(r.stderr, "unknown flag: --bogus\n\nUsage:  berth ps [OPTIONS]\n\nRun 'berth ps --help' for more information\n")
+    assert.equal(
+      r.stderr,
+      "unknown flag: --bogus\n\nUsage:  berth ps [OPTIONS]\n\nRun 'berth ps --help' for more information\n",
+    )
   })
   it('wrong argument count: exit 1', async () => {
     const r = await runCli(['rm'])
     assert.equal(r.code, 1)
-    assert.match(r.stderr, /^berth: 'berth rm' requires at least 1 argument\n\nUsage: {2}berth rm \[OPTIONS\] CONTAINER \[CONTAINER\.\.\.\]\n\nSee 'berth rm --help'/)
+    assert.match(
+      r.stderr,
+      /^berth: 'berth rm' requires at least 1 argument\n\nUsage: {2}berth rm \[OPTIONS\] CONTAINER \[CONTAINER\.\.\.\]\n\nSee 'berth rm --help'/,
+    )
   })
   it('daemon errors print "Error response from daemon" and exit 1', async () => {
     const r = await runCli(['container', 'inspect', 'web', 'nope', '-f', '{{.Name}}'])
@@ -128,7 +153,10 @@ describe('errors and exit codes', () => {
   it('template errors', async () => {
     const bad = await runCli(['ps', '--format', '{{.Nope}}'])
     assert.equal(bad.code, 1)
-    assert.match(bad.stderr, /^failed to execute template: template: :1:2: executing "" at <\.Nope>: can't evaluate field Nope/)
+    assert.match(
+      bad.stderr,
+      /^failed to execute template: template: :1:2: executing "" at <\.Nope>: can't evaluate field Nope/,
+    )
     const parse = await runCli(['inspect', '-f', '{{.Name', 'web'])
     assert.equal(parse.code, 64)
     assert.equal(parse.stderr, 'template parsing error: template: :1: unclosed action\n')
@@ -146,7 +174,10 @@ describe('errors and exit codes', () => {
       stdoutIsTTY: false,
     })
     assert.equal(code, 1)
-    assert.equal(err.text(), 'Cannot connect to the Docker daemon at unix:///nonexistent.sock. Is the docker daemon running?\n')
+    assert.equal(
+      err.text(),
+      'Cannot connect to the Docker daemon at unix:///nonexistent.sock. Is the docker daemon running?\n',
+    )
   })
   it('rm reports each failure and exits 1', async () => {
     const r = await runCli(['rm', '-f', 'a', 'b'], {
@@ -192,7 +223,10 @@ function runDaemon(opts: { exitCode?: number; startError?: string; output?: Buff
 
 describe('run', () => {
   it('attaches, starts, streams output and exits with the container status', async () => {
-    const d = runDaemon({ exitCode: 3, output: Buffer.concat([encodeFrame('stdout', 'hello\n'), encodeFrame('stderr', 'warn\n')]) })
+    const d = runDaemon({
+      exitCode: 3,
+      output: Buffer.concat([encodeFrame('stdout', 'hello\n'), encodeFrame('stderr', 'warn\n')]),
+    })
     const r = await runCli(['run', '--name', 'x', 'alpine', 'sh', '-c', 'exit 3'], d)
     assert.equal(r.code, 3)
     assert.equal(r.stdout, 'hello\n')
@@ -215,14 +249,26 @@ describe('run', () => {
     const notFound = 'failed to create task: exec: "nope": executable file not found in $PATH'
     const r = await runCli(['run', 'alpine', 'nope'], runDaemon({ startError: notFound }))
     assert.equal(r.code, 127)
-    assert.equal(r.stderr, `WARNING: something odd\nberth: Error response from daemon: ${notFound}\n\nRun 'berth run --help' for more information\n`)
-    assert.equal((await runCli(['run', 'alpine', '/etc'], runDaemon({ startError: 'exec /etc: permission denied' }))).code, 126)
+    assert.equal(
+      r.stderr,
+      `WARNING: something odd\nberth: Error response from daemon: ${notFound}\n\nRun 'berth run --help' for more information\n`,
+    )
+    assert.equal(
+      (await runCli(['run', 'alpine', '/etc'], runDaemon({ startError: 'exec /etc: permission denied' })))
+        .code,
+      126,
+    )
     assert.equal((await runCli(['run', 'alpine'], runDaemon({ startError: 'cgroup trouble' }))).code, 125)
   })
   it('create failures exit 125', async () => {
-    const r = await runCli(['run', 'alpine'], { routes: { 'POST /containers/create': { status: 500, json: { message: 'disk full' } } } })
+    const r = await runCli(['run', 'alpine'], {
+      routes: { 'POST /containers/create': { status: 500, json: { message: 'disk full' } } },
+    })
     assert.equal(r.code, 125)
-    assert.equal(r.stderr, "berth: Error response from daemon: disk full\n\nRun 'berth run --help' for more information\n")
+    assert.equal(
+      r.stderr,
+      "berth: Error response from daemon: disk full\n\nRun 'berth run --help' for more information\n",
+    )
   })
   it('a missing image is pulled (and the registry error reported) as docker does', async () => {
     const r = await runCli(['run', 'alpine'], {
@@ -232,7 +278,10 @@ describe('run', () => {
       },
     })
     assert.equal(r.code, 125)
-    assert.equal(r.stderr, "Unable to find image 'alpine:latest' locally\nberth: Error response from daemon: no registry configured\n\nRun 'berth run --help' for more information\n")
+    assert.equal(
+      r.stderr,
+      "Unable to find image 'alpine:latest' locally\nberth: Error response from daemon: no registry configured\n\nRun 'berth run --help' for more information\n",
+    )
   })
 })
 
@@ -243,7 +292,9 @@ describe('other verbs', () => {
         ...fixtureRoutes,
         'GET /containers/web/logs': {
           headers: { 'Content-Type': 'application/vnd.docker.multiplexed-stream' },
-          text: Buffer.concat([encodeFrame('stdout', 'o1\n'), encodeFrame('stderr', 'e1\n')]).toString('latin1'),
+          text: Buffer.concat([encodeFrame('stdout', 'o1\n'), encodeFrame('stderr', 'e1\n')]).toString(
+            'latin1',
+          ),
         },
       },
     })
@@ -253,32 +304,58 @@ describe('other verbs', () => {
     assert.equal(r.requests.find((q) => q.path.endsWith('/logs'))?.query.get('tail'), '5')
   })
   it('rmi prints Untagged/Deleted lines', async () => {
-    const r = await runCli(['rmi', 'nginx'], { routes: { 'DELETE /images/nginx': { json: [{ Untagged: 'nginx:latest' }, { Deleted: 'sha256:11' }] } } })
+    const r = await runCli(['rmi', 'nginx'], {
+      routes: { 'DELETE /images/nginx': { json: [{ Untagged: 'nginx:latest' }, { Deleted: 'sha256:11' }] } },
+    })
     assert.equal(r.stdout, 'Untagged: nginx:latest\nDeleted: sha256:11\n')
   })
   it('tag splits the target into repo and tag', async () => {
-    const r = await runCli(['tag', 'nginx', 'me/web:v2'], { routes: { 'POST /images/nginx/tag': { status: 201 } } })
+    const r = await runCli(['tag', 'nginx', 'me/web:v2'], {
+      routes: { 'POST /images/nginx/tag': { status: 201 } },
+    })
     assert.equal(r.code, 0)
     const q = r.requests.find((x) => x.path === '/images/nginx/tag')?.query
     assert.equal(q?.get('repo'), 'docker.io/me/web')
     assert.equal(q?.get('tag'), 'v2')
   })
   it('container prune -f prints deleted ids and reclaimed space', async () => {
-    const r = await runCli(['container', 'prune', '-f'], { routes: { 'POST /containers/prune': { json: { ContainersDeleted: ['a', 'b'], SpaceReclaimed: 1234 } } } })
+    const r = await runCli(['container', 'prune', '-f'], {
+      routes: { 'POST /containers/prune': { json: { ContainersDeleted: ['a', 'b'], SpaceReclaimed: 1234 } } },
+    })
     assert.equal(r.stdout, 'Deleted Containers:\na\nb\n\nTotal reclaimed space: 1.234kB\n')
   })
   it('image prune asks first and declines on "n"', async () => {
     const r = await runCli(['image', 'prune'], { stdin: 'n\n', routes: {} })
-    assert.equal(r.stdout, 'WARNING! This will remove all dangling images.\nAre you sure you want to continue? [y/N] Total reclaimed space: 0B\n')
+    assert.equal(
+      r.stdout,
+      'WARNING! This will remove all dangling images.\nAre you sure you want to continue? [y/N] Total reclaimed space: 0B\n',
+    )
   })
   it('load prints the daemon stream', async () => {
-    const r = await runCli(['load'], { stdin: 'tar-bytes', routes: { 'POST /images/load': { headers: { 'Content-Type': 'application/json' }, text: '{"stream":"Loaded image: x:latest\\n"}\n' } } })
+    const r = await runCli(['load'], {
+      stdin: 'tar-bytes',
+      routes: {
+        'POST /images/load': {
+          headers: { 'Content-Type': 'application/json' },
+          text: '{"stream":"Loaded image: x:latest\\n"}\n',
+        },
+      },
+    })
     assert.equal(r.stdout, 'Loaded image: x:latest\n')
     assert.equal(r.requests.find((q) => q.path === '/images/load')?.query.get('quiet'), '1')
   })
-  it('events prints docker\'s default line format', async () => {
-    const e = { Type: 'container', Action: 'start', Actor: { ID: 'abc', Attributes: { name: 'web', image: 'nginx' } }, scope: 'local', time: 1748779200, timeNano: 1748779200123456789 }
-    const r = await runCli(['events', '--until', '1748779300'], { routes: { 'GET /events': { text: `${JSON.stringify(e)}\n` } } })
+  it("events prints docker's default line format", async () => {
+    const e = {
+      Type: 'container',
+      Action: 'start',
+      Actor: { ID: 'abc', Attributes: { name: 'web', image: 'nginx' } },
+      scope: 'local',
+      time: 1748779200,
+      timeNano: 1748779200123456789,
+    }
+    const r = await runCli(['events', '--until', '1748779300'], {
+      routes: { 'GET /events': { text: `${JSON.stringify(e)}\n` } },
+    })
     assert.equal(r.stdout, '2025-06-01T12:00:00.123456768Z container start abc (image=nginx, name=web)\n')
   })
 })

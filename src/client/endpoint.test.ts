@@ -4,7 +4,11 @@ import { parseEndpoint, resolveHost } from './endpoint.ts'
 
 describe('parseEndpoint', () => {
   it('parses unix sockets', () => {
-    assert.deepEqual(parseEndpoint('unix:///run/berth.sock'), { kind: 'unix', socketPath: '/run/berth.sock', url: 'unix:///run/berth.sock' })
+    assert.deepEqual(parseEndpoint('unix:///run/berth.sock'), {
+      kind: 'unix',
+      socketPath: '/run/berth.sock',
+      url: 'unix:///run/berth.sock',
+    })
   })
   it('parses tcp with docker default ports', () => {
     const e = parseEndpoint('tcp://10.0.0.1')

@@ -19,12 +19,18 @@ describe('EngineClient against a fake daemon', () => {
         'DELETE /containers/:id': { status: 204 },
         'GET /containers/:id/logs': {
           headers: { 'Content-Type': 'application/vnd.docker.multiplexed-stream' },
-          text: Buffer.concat([encodeFrame('stdout', 'out\n'), encodeFrame('stderr', 'err\n')]).toString('latin1'),
+          text: Buffer.concat([encodeFrame('stdout', 'out\n'), encodeFrame('stderr', 'err\n')]).toString(
+            'latin1',
+          ),
         },
         'GET /events': (_req, res) => {
           res.setHeader('Content-Type', 'application/json')
-          res.write('{"Type":"container","Action":"start","Actor":{"ID":"a","Attributes":{}},"time":1,"timeNano":1}\n')
-          res.end('{"Type":"container","Action":"die","Actor":{"ID":"a","Attributes":{}},"time":2,"timeNano":2}\n')
+          res.write(
+            '{"Type":"container","Action":"start","Actor":{"ID":"a","Attributes":{}},"time":1,"timeNano":1}\n',
+          )
+          res.end(
+            '{"Type":"container","Action":"die","Actor":{"ID":"a","Attributes":{}},"time":2,"timeNano":2}\n',
+          )
         },
         'POST /images/load': (req, res) => {
           res.setHeader('Content-Type', 'application/json')
@@ -72,7 +78,10 @@ describe('EngineClient against a fake daemon', () => {
   })
 
   it('sends create bodies as JSON with name and platform in the query', async () => {
-    const res = await client.containerCreate({ Image: 'alpine', Cmd: ['true'] }, { name: 'n1', platform: 'linux/amd64' })
+    const res = await client.containerCreate(
+      { Image: 'alpine', Cmd: ['true'] },
+      { name: 'n1', platform: 'linux/amd64' },
+    )
     assert.equal(res.Id, 'new')
     const req = fe.requests.findLast((r) => r.path === '/containers/create')
     assert.deepEqual(JSON.parse(req?.body.toString() ?? ''), { Image: 'alpine', Cmd: ['true'] })
@@ -91,7 +100,10 @@ describe('EngineClient against a fake daemon', () => {
     assert.equal(multiplexed, true)
     const out: Buffer[] = []
     const err: Buffer[] = []
-    await demultiplex(stream, { stdout: { write: (b: Buffer) => out.push(b) }, stderr: { write: (b: Buffer) => err.push(b) } })
+    await demultiplex(stream, {
+      stdout: { write: (b: Buffer) => out.push(b) },
+      stderr: { write: (b: Buffer) => err.push(b) },
+    })
     assert.equal(Buffer.concat(out).toString(), 'out\n')
     assert.equal(Buffer.concat(err).toString(), 'err\n')
   })
@@ -100,7 +112,10 @@ describe('EngineClient against a fake daemon', () => {
     const conn = await client.containerAttach('c1', { stdout: true, stderr: true })
     assert.equal(conn.multiplexed, true)
     const out: Buffer[] = []
-    await demultiplex(conn.socket, { stdout: { write: (b: Buffer) => out.push(b) }, stderr: { write: () => undefined } })
+    await demultiplex(conn.socket, {
+      stdout: { write: (b: Buffer) => out.push(b) },
+      stderr: { write: () => undefined },
+    })
     assert.equal(Buffer.concat(out).toString(), 'attached\n')
     const req = fe.requests.findLast((r) => r.path === '/containers/c1/attach')
     assert.equal(req?.headers.upgrade, 'tcp')
@@ -144,7 +159,10 @@ describe('EngineClient connection failures', () => {
     const client = new EngineClient({ host: 'unix:///nonexistent/berth.sock' })
     await assert.rejects(client.systemPing(), (err: unknown) => {
       assert.ok(err instanceof DaemonUnreachableError)
-      assert.equal(err.message, 'Cannot connect to the Docker daemon at unix:///nonexistent/berth.sock. Is the docker daemon running?')
+      assert.equal(
+        err.message,
+        'Cannot connect to the Docker daemon at unix:///nonexistent/berth.sock. Is the docker daemon running?',
+      )
       return true
     })
     client.close()

@@ -5,14 +5,24 @@ import { demultiplex, encodeFrame } from './stdcopy.ts'
 
 function sink() {
   const chunks: Buffer[] = []
-  return { chunks, write: (b: Buffer) => chunks.push(Buffer.from(b)), text: () => Buffer.concat(chunks).toString() }
+  return {
+    chunks,
+    write: (b: Buffer) => chunks.push(Buffer.from(b)),
+    text: () => Buffer.concat(chunks).toString(),
+  }
 }
 
 describe('demultiplex', () => {
   it('routes stdout and stderr frames', async () => {
     const out = sink()
     const err = sink()
-    const src = Readable.from([Buffer.concat([encodeFrame('stdout', 'hello\n'), encodeFrame('stderr', 'oops\n'), encodeFrame('stdout', 'bye\n')])])
+    const src = Readable.from([
+      Buffer.concat([
+        encodeFrame('stdout', 'hello\n'),
+        encodeFrame('stderr', 'oops\n'),
+        encodeFrame('stdout', 'bye\n'),
+      ]),
+    ])
     await demultiplex(src, { stdout: out, stderr: err })
     assert.equal(out.text(), 'hello\nbye\n')
     assert.equal(err.text(), 'oops\n')
@@ -29,7 +39,10 @@ describe('demultiplex', () => {
   it('handles empty frames and large payloads', async () => {
     const out = sink()
     const big = Buffer.alloc(200_000, 0x61)
-    await demultiplex(Readable.from([encodeFrame('stdout', ''), encodeFrame('stdout', big)]), { stdout: out, stderr: sink() })
+    await demultiplex(Readable.from([encodeFrame('stdout', ''), encodeFrame('stdout', big)]), {
+      stdout: out,
+      stderr: sink(),
+    })
     assert.equal(out.text().length, 200_000)
   })
 
@@ -40,7 +53,10 @@ describe('demultiplex', () => {
 
   it('rejects on an unknown stream type', async () => {
     const bad = Buffer.from([9, 0, 0, 0, 0, 0, 0, 1, 0x41])
-    await assert.rejects(demultiplex(Readable.from([bad]), { stdout: sink(), stderr: sink() }), /Unrecognized input header: 9/)
+    await assert.rejects(
+      demultiplex(Readable.from([bad]), { stdout: sink(), stderr: sink() }),
+      /Unrecognized input header: 9/,
+    )
   })
 
   it('drops stdin frames', async () => {

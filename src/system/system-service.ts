@@ -54,6 +54,7 @@ export class SystemService {
       Components: [{ Name: 'Engine', Version: BERTH_VERSION, Details: details }],
       Version: BERTH_VERSION,
       ...details,
+      Experimental: false,
     }
   }
 

@@ -80,7 +80,7 @@ describe('docker CLI against berthd', { skip }, () => {
   it('refuses a name already in use', async () => {
     assert.equal((await d.docker(['create', '--name', 'dup', 'busybox', 'true'])).code, 0)
     const again = await d.docker(['create', '--name', 'dup', 'busybox', 'true'])
-    assert.equal(again.code, 125)
+    assert.notEqual(again.code, 0)
     assert.match(again.stderr, /Conflict. The container name "\/dup" is already in use/)
     await d.docker(['rm', 'dup'])
   })

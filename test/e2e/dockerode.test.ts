@@ -37,9 +37,8 @@ describe('dockerode against berthd', { skip }, () => {
     err.on('data', (b: Buffer) => errChunks.push(b))
     docker.modem.demuxStream(stream, out, err)
     const ended = new Promise((r) => stream.on('end', r))
-    const waited = c.wait()
     await c.start()
-    assert.equal((await waited).StatusCode, 4)
+    assert.equal((await c.wait()).StatusCode, 4)
     await ended
     assert.equal(Buffer.concat(outChunks).toString(), 'hi\n')
     assert.equal(Buffer.concat(errChunks).toString(), 'oops\n')

@@ -11,7 +11,8 @@ const data = {
   Size: 1.5,
   Big: 1e6,
 }
-const r = (t: string, d: unknown = data, missingKey: 'default' | 'error' = 'default') => renderTemplate(t, d, { missingKey })
+const r = (t: string, d: unknown = data, missingKey: 'default' | 'error' = 'default') =>
+  renderTemplate(t, d, { missingKey })
 
 describe('Go text/template', () => {
   const cases: [string, string][] = [
@@ -33,7 +34,10 @@ describe('Go text/template', () => {
     ['{{range .Config.Env}}[{{.}}]{{end}}', '[A=1][B=2]'],
     ['{{range $i, $e := .Config.Env}}{{$i}}={{$e}} {{end}}', '0=A=1 1=B=2 '],
     ['{{range $k, $v := .Config.Labels}}{{$k}}:{{$v}},{{end}}', 'a:1,b:2,'],
-    ['{{range $net, $conf := .NetworkSettings.Networks}}{{$net}}={{$conf.IPAddress}} {{end}}', 'bridge=172.17.0.2 other=10.0.0.2 '],
+    [
+      '{{range $net, $conf := .NetworkSettings.Networks}}{{$net}}={{$conf.IPAddress}} {{end}}',
+      'bridge=172.17.0.2 other=10.0.0.2 ',
+    ],
     ['{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}', '172.17.0.210.0.0.2'],
     ['{{range .Config.Empty}}x{{else}}none{{end}}', 'none'],
     ['{{if .State.Running}}up{{else}}down{{end}}', 'up'],
@@ -51,7 +55,10 @@ describe('Go text/template', () => {
     ['{{truncate "abcdef" 3}}|{{truncate "ab" 3}}', 'abc|ab'],
     ['{{pad "x" 2 1}}|{{pad "" 2 1}}|', '  x ||'],
     ['{{len .Config.Env}} {{len .Name}} {{len .Config.Labels}}', '2 4 2'],
-    ['{{printf "%-5s|%5s|%d|%03d|%v|%q|%t|%.2f|%x" "a" "b" 7 7 .Config.Env "q" true 3.14159 255}}', 'a    |    b|7|007|[A=1 B=2]|"q"|true|3.14|ff'],
+    [
+      '{{printf "%-5s|%5s|%d|%03d|%v|%q|%t|%.2f|%x" "a" "b" 7 7 .Config.Env "q" true 3.14159 255}}',
+      'a    |    b|7|007|[A=1 B=2]|"q"|true|3.14|ff',
+    ],
     ['{{println "a" 1}}', 'a 1\n'],
     ['{{print "a" 1 2 "b"}}', 'a1 2b'],
     ['{{eq .State.ExitCode 1 2 0}}', 'true'],
@@ -66,7 +73,10 @@ describe('Go text/template', () => {
     ['{{range .Config.Env}}{{if eq . "A=1"}}{{continue}}{{end}}{{.}}{{end}}', 'B=2'],
     ['{{range 3}}{{.}}{{end}}', '012'],
     ['{{slice "abcdef" 1 3}}', 'bc'],
-    ['{{.Id}}{{$}}', 'abcmap[Big:1000000 Config:map[Cmd:[sh -c echo hi] Empty:[] Env:[A=1 B=2] Labels:map[a:1 b:2]] Id:abc Name:/web NetworkSettings:map[Networks:map[bridge:map[IPAddress:172.17.0.2] other:map[IPAddress:10.0.0.2]]] Size:1.5 State:map[ExitCode:0 Health:<nil> Pid:42 Running:true]]'],
+    [
+      '{{.Id}}{{$}}',
+      'abcmap[Big:1000000 Config:map[Cmd:[sh -c echo hi] Empty:[] Env:[A=1 B=2] Labels:map[a:1 b:2]] Id:abc Name:/web NetworkSettings:map[Networks:map[bridge:map[IPAddress:172.17.0.2] other:map[IPAddress:10.0.0.2]]] Size:1.5 State:map[ExitCode:0 Health:<nil> Pid:42 Running:true]]',
+    ],
   ]
   for (const [tmpl, want] of cases) {
     it(JSON.stringify(tmpl), () => assert.equal(r(tmpl), want))
@@ -84,7 +94,8 @@ describe('Go text/template', () => {
     }
     assert.equal(r('{{.Label "x"}} {{.ID}}', new Ctx()), 'label:x abc')
     assert.throws(() => r('{{.Nope}}', new Ctx()), {
-      message: 'template: :1:2: executing "" at <.Nope>: can\'t evaluate field Nope in type *formatter.ContainerContext',
+      message:
+        'template: :1:2: executing "" at <.Nope>: can\'t evaluate field Nope in type *formatter.ContainerContext',
     })
   })
 
@@ -109,6 +120,9 @@ describe('Go text/template', () => {
 
   it('renders headers with docker header functions', () => {
     const t = parseTemplate('{{.ID}}\t{{upper .Name}}\t{{json .X}}')
-    assert.equal(t.execute({ ID: 'CONTAINER ID', Name: 'NAMES', X: 'X' }, { header: true }), 'CONTAINER ID\tNAMES\tX')
+    assert.equal(
+      t.execute({ ID: 'CONTAINER ID', Name: 'NAMES', X: 'X' }, { header: true }),
+      'CONTAINER ID\tNAMES\tX',
+    )
   })
 })

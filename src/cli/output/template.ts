@@ -42,7 +42,8 @@ export function isTemplateError(err: unknown): err is TemplateError {
 /** Go rejects calls to undefined functions when parsing, not when executing. */
 function checkFunctions(nodes: Node[], known: (name: string) => boolean): void {
   const operand = (op: Operand): void => {
-    if (op.type === 'identifier' && !known(op.name)) throw new TemplateError(`template: :1: function "${op.name}" not defined`)
+    if (op.type === 'identifier' && !known(op.name))
+      throw new TemplateError(`template: :1: function "${op.name}" not defined`)
     if (op.type === 'pipe') pipe(op.pipe)
     if (op.type === 'chain') operand(op.operand)
   }

@@ -70,13 +70,19 @@ describe('size parsing and Go formats', () => {
 
 describe('tabwrite (Go tabwriter, minwidth 10, padding 3)', () => {
   it('pads columns to the widest cell plus padding', () => {
-    assert.equal(tabwrite('A\tBB\tC\nxxxxxxxxxxxx\ty\tz\n'), 'A              BB        C\nxxxxxxxxxxxx   y         z\n')
+    assert.equal(
+      tabwrite('A\tBB\tC\nxxxxxxxxxxxx\ty\tz\n'),
+      'A              BB        C\nxxxxxxxxxxxx   y         z\n',
+    )
   })
   it('does not pad the trailing cell but pads empty tab-terminated cells', () => {
     assert.equal(tabwrite('A\tB\t\nx\ty\t\n'), 'A         B         \nx         y         \n')
   })
   it('a line without tabs ends a column block', () => {
-    assert.equal(tabwrite('a\tb\nsingle\nccc\tddddddddddddd\te\n'), 'a         b\nsingle\nccc       ddddddddddddd   e\n')
+    assert.equal(
+      tabwrite('a\tb\nsingle\nccc\tddddddddddddd\te\n'),
+      'a         b\nsingle\nccc       ddddddddddddd   e\n',
+    )
   })
   it('counts runes, not bytes', () => {
     assert.equal(tabwrite('é…\tx\n'), 'é…        x\n')

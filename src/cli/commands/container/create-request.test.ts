@@ -47,11 +47,28 @@ describe('run/create flags → ContainerCreateRequest', () => {
   it('env from -e, --env-file and the client environment', () => {
     const dir = mkdtempSync(join(tmpdir(), 'berth-env-'))
     writeFileSync(join(dir, 'e'), '# comment\nFILE=1\n\nHOMEVAR\n')
-    const { body } = plan(['--env-file', join(dir, 'e'), '-e', 'A=1', '-e', 'FOO', '-e', 'UNSET', 'alpine'], { FOO: 'x', HOMEVAR: 'h' })
+    const { body } = plan(['--env-file', join(dir, 'e'), '-e', 'A=1', '-e', 'FOO', '-e', 'UNSET', 'alpine'], {
+      FOO: 'x',
+      HOMEVAR: 'h',
+    })
     assert.deepEqual(body.Env, ['FILE=1', 'HOMEVAR=h', 'A=1', 'FOO=x', 'UNSET'])
   })
   it('labels, user, workdir, hostname, entrypoint', () => {
-    const { body } = plan(['-l', 'a=b', '-l', 'c', '-u', '1:2', '-w', '/w', '-h', 'host', '--entrypoint', '/bin/sh -c', 'img'])
+    const { body } = plan([
+      '-l',
+      'a=b',
+      '-l',
+      'c',
+      '-u',
+      '1:2',
+      '-w',
+      '/w',
+      '-h',
+      'host',
+      '--entrypoint',
+      '/bin/sh -c',
+      'img',
+    ])
     assert.deepEqual(body.Labels, { a: 'b', c: '' })
     assert.equal(body.User, '1:2')
     assert.equal(body.WorkingDir, '/w')
@@ -60,7 +77,23 @@ describe('run/create flags → ContainerCreateRequest', () => {
     assert.deepEqual(plan(['--entrypoint=', 'img']).body.Entrypoint, [''])
   })
   it('resources', () => {
-    const hc = plan(['-m', '512m', '--memory-swap', '-1', '--cpus', '1.5', '--cpu-shares', '2', '--pids-limit', '100', '--shm-size', '64m', '--ulimit', 'nofile=1024:2048', 'img']).body.HostConfig
+    const hc = plan([
+      '-m',
+      '512m',
+      '--memory-swap',
+      '-1',
+      '--cpus',
+      '1.5',
+      '--cpu-shares',
+      '2',
+      '--pids-limit',
+      '100',
+      '--shm-size',
+      '64m',
+      '--ulimit',
+      'nofile=1024:2048',
+      'img',
+    ]).body.HostConfig
     assert.equal(hc?.Memory, 512 * 1024 * 1024)
     assert.equal(hc?.MemorySwap, -1)
     assert.equal(hc?.NanoCpus, 1_500_000_000)
@@ -70,7 +103,26 @@ describe('run/create flags → ContainerCreateRequest', () => {
     assert.deepEqual(hc?.Ulimits, [{ Name: 'nofile', Hard: 2048, Soft: 1024 }])
   })
   it('security and lifecycle', () => {
-    const { body } = plan(['--cap-add', 'net_admin', '--cap-drop', 'ALL', '--privileged', '--read-only', '--security-opt', 'no-new-privileges', '--init', '--sysctl', 'a.b=1', '--restart', 'on-failure:3', '--stop-signal', 'SIGINT', '--stop-timeout', '5', 'img'])
+    const { body } = plan([
+      '--cap-add',
+      'net_admin',
+      '--cap-drop',
+      'ALL',
+      '--privileged',
+      '--read-only',
+      '--security-opt',
+      'no-new-privileges',
+      '--init',
+      '--sysctl',
+      'a.b=1',
+      '--restart',
+      'on-failure:3',
+      '--stop-signal',
+      'SIGINT',
+      '--stop-timeout',
+      '5',
+      'img',
+    ])
     const hc = body.HostConfig
     assert.deepEqual(hc?.CapAdd, ['CAP_NET_ADMIN'])
     assert.deepEqual(hc?.CapDrop, ['ALL'])
@@ -84,14 +136,41 @@ describe('run/create flags → ContainerCreateRequest', () => {
     assert.equal(body.StopTimeout, 5)
   })
   it('volumes, mounts, tmpfs', () => {
-    const { body } = plan(['-v', '/a:/b:ro', '-v', '/data', '--mount', 'type=bind,src=/x,dst=/y,readonly', '--tmpfs', '/run:size=1m', 'img'])
+    const { body } = plan([
+      '-v',
+      '/a:/b:ro',
+      '-v',
+      '/data',
+      '--mount',
+      'type=bind,src=/x,dst=/y,readonly',
+      '--tmpfs',
+      '/run:size=1m',
+      'img',
+    ])
     assert.deepEqual(body.HostConfig?.Binds, ['/a:/b:ro'])
     assert.deepEqual(body.Volumes, { '/data': {} })
     assert.deepEqual(body.HostConfig?.Mounts, [{ Type: 'bind', Source: '/x', Target: '/y', ReadOnly: true }])
     assert.deepEqual(body.HostConfig?.Tmpfs, { '/run': 'size=1m' })
   })
   it('ports and networking', () => {
-    const { body } = plan(['-p', '8080:80', '-p', '127.0.0.1:53:53/udp', '-P', '--expose', '7000-7001', '--network', 'mynet', '--network-alias', 'a', '--add-host', 'h:1.2.3.4', '--dns', '8.8.8.8', 'img'])
+    const { body } = plan([
+      '-p',
+      '8080:80',
+      '-p',
+      '127.0.0.1:53:53/udp',
+      '-P',
+      '--expose',
+      '7000-7001',
+      '--network',
+      'mynet',
+      '--network-alias',
+      'a',
+      '--add-host',
+      'h:1.2.3.4',
+      '--dns',
+      '8.8.8.8',
+      'img',
+    ])
     assert.deepEqual(body.ExposedPorts, { '80/tcp': {}, '53/udp': {}, '7000/tcp': {}, '7001/tcp': {} })
     assert.deepEqual(body.HostConfig?.PortBindings, {
       '80/tcp': [{ HostIp: '', HostPort: '8080' }],
@@ -109,19 +188,36 @@ describe('run/create flags → ContainerCreateRequest', () => {
       { port: '80/tcp', binding: { HostIp: '', HostPort: '8000' } },
       { port: '81/tcp', binding: { HostIp: '', HostPort: '8001' } },
     ])
-    assert.deepEqual(parsePublish('8000-8010:80'), [{ port: '80/tcp', binding: { HostIp: '', HostPort: '8000-8010' } }])
-    assert.deepEqual(parsePublish('[::1]:80:80'), [{ port: '80/tcp', binding: { HostIp: '::1', HostPort: '80' } }])
+    assert.deepEqual(parsePublish('8000-8010:80'), [
+      { port: '80/tcp', binding: { HostIp: '', HostPort: '8000-8010' } },
+    ])
+    assert.deepEqual(parsePublish('[::1]:80:80'), [
+      { port: '80/tcp', binding: { HostIp: '::1', HostPort: '80' } },
+    ])
     assert.throws(() => parsePublish('1-2:3-5'), /invalid ranges/)
   })
   it('healthcheck and name/platform', () => {
-    const p = plan(['--name', 'web', '--platform', 'linux/arm64', '--health-cmd', 'true', '--health-interval', '5s', 'img'])
+    const p = plan([
+      '--name',
+      'web',
+      '--platform',
+      'linux/arm64',
+      '--health-cmd',
+      'true',
+      '--health-interval',
+      '5s',
+      'img',
+    ])
     assert.deepEqual(p.body.Healthcheck, { Test: ['CMD-SHELL', 'true'], Interval: 5e9 })
     assert.equal(p.name, 'web')
     assert.equal(p.platform, 'linux/arm64')
     assert.deepEqual(plan(['--no-healthcheck', 'img']).body.Healthcheck, { Test: ['NONE'] })
   })
   it('rejects conflicting options with docker messages', () => {
-    assert.throws(() => plan(['--rm', '--restart', 'always', 'img']), /conflicting options: cannot specify both --restart and --rm/)
+    assert.throws(
+      () => plan(['--rm', '--restart', 'always', 'img']),
+      /conflicting options: cannot specify both --restart and --rm/,
+    )
     assert.throws(() => plan(['-d', '-a', 'stdout', 'img']), /Conflicting options: -a and -d/)
     assert.throws(() => plan(['--restart', 'sometimes', 'img']), /invalid restart policy/)
     assert.throws(() => plan(['--pull', 'weekly', 'img']), /invalid pull option/)
@@ -130,7 +226,12 @@ describe('run/create flags → ContainerCreateRequest', () => {
 
 describe('startErrorStatus (docker run exit codes)', () => {
   it('maps the daemon start error to 127/126/125', () => {
-    assert.equal(startErrorStatus('Error response from daemon: failed to create task: exec: "nope": executable file not found in $PATH'), 127)
+    assert.equal(
+      startErrorStatus(
+        'Error response from daemon: failed to create task: exec: "nope": executable file not found in $PATH',
+      ),
+      127,
+    )
     assert.equal(startErrorStatus('OCI runtime create failed: open /x: no such file or directory'), 127)
     assert.equal(startErrorStatus('exec /etc: permission denied'), 126)
     assert.equal(startErrorStatus('exec /etc: is a directory'), 126)

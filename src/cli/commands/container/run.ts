@@ -65,7 +65,7 @@ export const run: CommandModule['run'] = async (ctx, flags, args) => {
     }
   }
   // Registered before start so a fast exit is not missed (docker's waitExitOrRemoved).
-  const status = detach ? undefined : await waitStatus(ctx, id, autoRemove)
+  const status = detach ? undefined : (await waitStatus(ctx, id, autoRemove)).status
 
   try {
     await ctx.client.containerStart(id, { detachKeys })
@@ -82,8 +82,13 @@ export const run: CommandModule['run'] = async (ctx, flags, args) => {
   if (code !== 0) throw new StatusError(code)
 }
 
-/** Resolves once the wait is registered, with a promise of the exit status. */
-async function waitStatus(ctx: CliContext, id: string, autoRemove: boolean): Promise<Promise<number>> {
+/** Resolves once the wait is registered, with the exit status still pending (wrapped: an async
+ *  function returning a bare promise would wait for it). */
+async function waitStatus(
+  ctx: CliContext,
+  id: string,
+  autoRemove: boolean,
+): Promise<{ status: Promise<number> }> {
   const failed = (err: unknown) => {
     ctx.err.line(`Error waiting for container: ${errorText(err)}`)
     return 125
@@ -92,8 +97,10 @@ async function waitStatus(ctx: CliContext, id: string, autoRemove: boolean): Pro
     const { result } = await ctx.client.containerWaitRegistered(id, {
       condition: autoRemove ? 'removed' : 'next-exit',
     })
-    return result.then((res) => (res.Error?.Message ? failed(res.Error.Message) : res.StatusCode), failed)
+    return {
+      status: result.then((res) => (res.Error?.Message ? failed(res.Error.Message) : res.StatusCode), failed),
+    }
   } catch (err) {
-    return Promise.resolve(failed(err))
+    return { status: Promise.resolve(failed(err)) }
   }
 }
