@@ -133,9 +133,12 @@ export class ContainerService {
     if (rec.state.status === 'removing' || rec.state.status === 'dead') throw new ConflictError(`container is marked for removal and cannot be started`)
     const { images, runtime } = this.#d
     try {
+      const t0 = performance.now()
       const rootfs = await images.mountRootfs(rec.id)
+      const t1 = performance.now()
       const bundle = await writeBundle(rec, rootfs, { bundleRoot: this.#d.bundleRoot, network: this.#netnsOf(rec), initPath: this.#d.initPath, host: this.#d.host })
       await runtime.delete(rec.id, { force: true })
+      const t2 = performance.now()
       const { pid } = await runtime.create(rec.id, {
         bundle,
         tty: rec.config.Tty,
@@ -143,7 +146,10 @@ export class ContainerService {
         stdinOnce: rec.config.StdinOnce,
         logPath: rec.logPath,
       })
+      const t3 = performance.now()
       await runtime.start(rec.id)
+      const t4 = performance.now()
+      this.#d.log.debug('container started', { id: rec.id, mountMs: ms(t1 - t0), bundleMs: ms(t2 - t1), createMs: ms(t3 - t2), startMs: ms(t4 - t3) })
       rec.state = { ...rec.state, status: 'running', pid, exitCode: 0, error: '', oomKilled: false, startedAt: new Date().toISOString(), finishedAt: ZERO_TIME, stoppedByUser: false }
       await this.#d.store.save(rec)
       this.#d.publisher.publish('container', 'start', rec.id, this.#attrs(rec))
@@ -377,6 +383,10 @@ export function normaliseSignal(sig: string): string {
 function signalNumber(sig: string): string {
   const n = SIGNALS[normaliseSignal(sig)]
   return n === undefined ? sig : String(n)
+}
+
+function ms(n: number): number {
+  return Math.round(n * 10) / 10
 }
 
 function sleep(ms: number): Promise<void> {

@@ -78,7 +78,7 @@ export function toHostConfig(h: Obj): HostConfig {
   return {
     ...h,
     Binds: strArr(h.Binds, 'Binds'),
-    NetworkMode: str(h.NetworkMode, 'HostConfig.NetworkMode') || 'bridge',
+    NetworkMode: ((m) => (m === '' || m === 'default' ? 'bridge' : m))(str(h.NetworkMode, 'HostConfig.NetworkMode')),
     PortBindings: (obj(h.PortBindings, 'HostConfig.PortBindings') as HostConfig['PortBindings']) ?? {},
     RestartPolicy: { Name: (str(rp.Name, 'RestartPolicy.Name') || 'no') as HostConfig['RestartPolicy']['Name'], MaximumRetryCount: num(rp.MaximumRetryCount, 'RestartPolicy.MaximumRetryCount') },
     AutoRemove: bool(h.AutoRemove),
