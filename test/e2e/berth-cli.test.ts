@@ -87,10 +87,14 @@ describe('berth CLI', { skip }, () => {
     const hist = await d.berth(['history', 'busybox'])
     assert.match(hist.stdout.split('\n')[0]!, /^IMAGE\s+CREATED\s+CREATED BY\s+SIZE\s+COMMENT$/)
     const used = await d.berth(['create', 'example.com/team/box:v1', 'true'])
+    // The first reference is only untagged (another tag remains); the last one is in use.
     const conflict = await d.berth(['rmi', 'example.com/team/box:v1', 'busybox'])
     assert.notEqual(conflict.code, 0)
+    assert.match(conflict.stdout, /Untagged: example.com\/team\/box:v1/)
+    assert.match(conflict.stderr, /conflict: unable to remove repository reference "busybox" \(must force\) - container [0-9a-f]{12} is using its referenced image/)
     await d.berth(['rm', used.stdout.trim()])
-    assert.equal((await d.berth(['rmi', 'example.com/team/box:v1'])).code, 0)
+    assert.equal((await d.berth(['image', 'inspect', 'busybox'])).code, 0)
+    assert.notEqual((await d.berth(['image', 'inspect', 'example.com/team/box:v1'])).code, 0)
   })
 
   it('inspect, version, info and system df', async () => {

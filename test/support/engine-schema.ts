@@ -44,17 +44,25 @@ export function schemaErrors(name: string, value: unknown): string[] {
   return (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`)
 }
 
-/** Errors of `value` against the 200-response schema of an operation (by operationId). */
-export function responseErrors(operationId: string, value: unknown, status = '200'): string[] {
+/** Errors of `value` against the response schema of an operation (by operationId) for `status`. */
+export function responseErrors(operationId: string, value: unknown, status: string | number = '200'): string[] {
+  const validate = responseValidator(operationId, String(status))
+  if (validate(value)) return []
+  return (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`)
+}
+
+function responseValidator(operationId: string, status: string) {
   const { ajv, spec } = load()
+  const id = `${operationId}-${status}`
+  // ajv refuses a second schema with the same $id: compile each response schema once.
+  const known = ajv.getSchema(id)
+  if (known) return known
   for (const [path, ops] of Object.entries(spec.paths as Record<string, Record<string, Schema>>)) {
     for (const [method, op] of Object.entries(ops)) {
       if (op.operationId !== operationId) continue
       const schema = (op.responses as Record<string, Schema>)[status]?.schema
       if (!schema) throw new Error(`${operationId} (${method} ${path}) has no ${status} schema`)
-      const validate = ajv.compile({ ...(translate(schema) as Schema), $id: `${operationId}-${status}` } as Schema)
-      if (validate(value)) return []
-      return (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`)
+      return ajv.compile({ ...(translate(schema) as Schema), $id: id } as Schema)
     }
   }
   throw new Error(`no operation ${operationId}`)
