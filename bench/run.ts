@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { Agent, request } from 'node:http'
 import { cpus, release, totalmem } from 'node:os'
 import { join } from 'node:path'
-import { REPO, TestDaemon, runProcess } from '../test/support/daemon.ts'
+import { REPO, runProcess, TestDaemon } from '../test/support/daemon.ts'
 
 const args = process.argv.slice(2)
 const RUNS = Number(args[args.indexOf('--runs') + 1]) || 15
@@ -25,13 +25,22 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)] ?? Number.NaN
 }
 
-function api(socket: string, method: string, path: string, body?: unknown, agent?: Agent): Promise<{ status: number; body: string }> {
+function api(
+  socket: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  agent?: Agent,
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ socketPath: socket, method, path, agent, headers: { 'Content-Type': 'application/json' } }, (res) => {
-      const chunks: Buffer[] = []
-      res.on('data', (c: Buffer) => chunks.push(c))
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }))
-    })
+    const req = request(
+      { socketPath: socket, method, path, agent, headers: { 'Content-Type': 'application/json' } },
+      (res) => {
+        const chunks: Buffer[] = []
+        res.on('data', (c: Buffer) => chunks.push(c))
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }))
+      },
+    )
     req.on('error', reject)
     req.end(body === undefined ? undefined : JSON.stringify(body))
   })
@@ -76,7 +85,10 @@ async function parallelStarts(t: Target, total = 48, workers = 8): Promise<numbe
     Array.from({ length: workers }, async () => {
       while (next < total) {
         next++
-        const c = await api(t.socket, 'POST', '/containers/create', { Image: 'busybox', Cmd: ['sleep', '300'] })
+        const c = await api(t.socket, 'POST', '/containers/create', {
+          Image: 'busybox',
+          Cmd: ['sleep', '300'],
+        })
         const id = JSON.parse(c.body).Id as string
         ids.push(id)
         const s = await api(t.socket, 'POST', `/containers/${id}/start`)
@@ -91,7 +103,12 @@ async function parallelStarts(t: Target, total = 48, workers = 8): Promise<numbe
 
 async function listRate(t: Target, n = 100, seconds = 3): Promise<number> {
   const ids: string[] = []
-  for (let i = 0; i < n; i++) ids.push(JSON.parse((await api(t.socket, 'POST', '/containers/create', { Image: 'busybox', Cmd: ['true'] })).body).Id)
+  for (let i = 0; i < n; i++)
+    ids.push(
+      JSON.parse(
+        (await api(t.socket, 'POST', '/containers/create', { Image: 'busybox', Cmd: ['true'] })).body,
+      ).Id,
+    )
   const agent = new Agent({ keepAlive: true, maxSockets: 1 })
   let count = 0
   const end = performance.now() + seconds * 1000
@@ -111,13 +128,17 @@ async function memory(t: Target, n = 10): Promise<{ idleMb: number; perContainer
   const monitorsBefore = new Set(pidsOf('conmon'))
   const ids: string[] = []
   for (let i = 0; i < n; i++) {
-    const id = JSON.parse((await api(t.socket, 'POST', '/containers/create', { Image: 'busybox', Cmd: ['sleep', '300'] })).body).Id as string
+    const id = JSON.parse(
+      (await api(t.socket, 'POST', '/containers/create', { Image: 'busybox', Cmd: ['sleep', '300'] })).body,
+    ).Id as string
     await api(t.socket, 'POST', `/containers/${id}/start`)
     ids.push(id)
   }
   await new Promise((r) => setTimeout(r, 1000))
   const daemonNow = t.daemonPids().reduce((s, p) => s + rssKb(p), 0)
-  const monitors = pidsOf('conmon').filter((p) => !monitorsBefore.has(p)).concat(pidsOf('containerd-shim-runc-v2'))
+  const monitors = pidsOf('conmon')
+    .filter((p) => !monitorsBefore.has(p))
+    .concat(pidsOf('containerd-shim-runc-v2'))
   const monitorKb = monitors.reduce((s, p) => s + rssKb(p), 0)
   for (const id of ids) await api(t.socket, 'DELETE', `/containers/${id}?force=1`)
   return { idleMb: idle / 1024, perContainerMb: (daemonNow - idle + monitorKb) / 1024 / n }
@@ -126,7 +147,11 @@ async function memory(t: Target, n = 10): Promise<{ idleMb: number; perContainer
 async function logsRead(t: Target): Promise<number> {
   const c = await api(t.socket, 'POST', '/containers/create', {
     Image: 'busybox',
-    Cmd: ['sh', '-c', 'yes 0123456789012345678901234567890123456789012345678901234567890123456789012345678 | head -c 52428800'],
+    Cmd: [
+      'sh',
+      '-c',
+      'yes 0123456789012345678901234567890123456789012345678901234567890123456789012345678 | head -c 52428800',
+    ],
   })
   const id = JSON.parse(c.body).Id as string
   await api(t.socket, 'POST', `/containers/${id}/start`)
@@ -135,7 +160,10 @@ async function logsRead(t: Target): Promise<number> {
   for (let i = 0; i < 3; i++) {
     times.push(
       await timeIt(async () => {
-        const r = spawnSync('sh', ['-c', `${t.name === 'berth' ? 'berth' : 'docker'} logs ${id} | wc -c`], { encoding: 'utf8', env: { ...process.env, BERTH_HOST: `unix://${t.socket}`, DOCKER_HOST: `unix://${t.socket}` } })
+        const r = spawnSync('sh', ['-c', `${t.name === 'berth' ? 'berth' : 'docker'} logs ${id} | wc -c`], {
+          encoding: 'utf8',
+          env: { ...process.env, BERTH_HOST: `unix://${t.socket}`, DOCKER_HOST: `unix://${t.socket}` },
+        })
         if (Number(r.stdout.trim()) < 50_000_000) throw new Error(`short log read: ${r.stdout} ${r.stderr}`)
       }),
     )
@@ -148,29 +176,66 @@ async function main(): Promise<void> {
   const external = process.env.BERTH_BENCH_HOST
   const daemon = external ? undefined : await TestDaemon.start()
   const socket = external ? external.replace('unix://', '') : daemon!.socket
-  const env = { ...process.env, BERTH_HOST: `unix://${socket}`, DOCKER_HOST: `unix://${socket}`, DOCKER_BUILDKIT: '0' }
+  const env = {
+    ...process.env,
+    BERTH_HOST: `unix://${socket}`,
+    DOCKER_HOST: `unix://${socket}`,
+    DOCKER_BUILDKIT: '0',
+  }
   const berthCli = (a: string[]) => runProcess('berth', a, { env })
   const dockerCli = (a: string[]) => runProcess('docker', a, { env })
-  const berth: Target = { name: 'berth', socket, cli: berthCli, daemonPids: () => (daemon?.pid ? [daemon.pid] : pidsOf('node')) }
+  const berth: Target = {
+    name: 'berth',
+    socket,
+    cli: berthCli,
+    daemonPids: () => (daemon?.pid ? [daemon.pid] : pidsOf('node')),
+  }
   const rows: Array<[string, string, string]> = []
   try {
     const versionTimes: number[] = []
-    for (let i = 0; i < 10; i++) versionTimes.push(await timeIt(() => berthCli(['version', '--format', '{{.Client.Version}}'])))
+    for (let i = 0; i < 10; i++)
+      versionTimes.push(await timeIt(() => berthCli(['version', '--format', '{{.Client.Version}}'])))
     const version = median(versionTimes)
     rows.push(['`berth version` (CLI start-up)', `${version.toFixed(0)} ms`, '< 60 ms'])
-    rows.push(['`run --rm busybox true` via docker CLI', `${(await runRm(berth, dockerCli)).toFixed(0)} ms`, '≤ 120 ms'])
-    rows.push(['`run --rm busybox true` via berth', `${(await runRm(berth, berthCli)).toFixed(0)} ms`, '≤ 150 ms'])
-    rows.push(['containers created+started/s, 8 in parallel', `${(await parallelStarts(berth)).toFixed(1)}/s`, '≥ 20/s'])
-    rows.push(['`GET /containers/json?all=1`, 100 containers, one connection', `${(await listRate(berth)).toFixed(0)} req/s`, '≥ 1,000 req/s'])
+    rows.push([
+      '`run --rm busybox true` via docker CLI',
+      `${(await runRm(berth, dockerCli)).toFixed(0)} ms`,
+      '≤ 120 ms',
+    ])
+    rows.push([
+      '`run --rm busybox true` via berth',
+      `${(await runRm(berth, berthCli)).toFixed(0)} ms`,
+      '≤ 150 ms',
+    ])
+    rows.push([
+      'containers created+started/s, 8 in parallel',
+      `${(await parallelStarts(berth)).toFixed(1)}/s`,
+      '≥ 20/s',
+    ])
+    rows.push([
+      '`GET /containers/json?all=1`, 100 containers, one connection',
+      `${(await listRate(berth)).toFixed(0)} req/s`,
+      '≥ 1,000 req/s',
+    ])
     const mem = await memory(berth)
     rows.push(['berthd resident memory, idle', `${mem.idleMb.toFixed(1)} MB`, '< 80 MB'])
-    rows.push(['host memory per running container (daemon growth + conmon)', `${mem.perContainerMb.toFixed(2)} MB`, '≤ 3 MB'])
+    rows.push([
+      'host memory per running container (daemon growth + conmon)',
+      `${mem.perContainerMb.toFixed(2)} MB`,
+      '≤ 3 MB',
+    ])
     rows.push(['`berth logs` of 50 MB', `${(await logsRead(berth)).toFixed(0)} ms`, '< 1,000 ms'])
   } finally {
     await daemon?.stop()
   }
-  const dockerd = spawnSync('sh', ['-c', 'test -S /var/run/docker.sock && docker -H unix:///var/run/docker.sock version >/dev/null 2>&1'])
-  const dockerNote = dockerd.status === 0 ? '' : "Docker's engine is not installed on this machine, so no side-by-side ratio was measured in this run."
+  const dockerd = spawnSync('sh', [
+    '-c',
+    'test -S /var/run/docker.sock && docker -H unix:///var/run/docker.sock version >/dev/null 2>&1',
+  ])
+  const dockerNote =
+    dockerd.status === 0
+      ? ''
+      : "Docker's engine is not installed on this machine, so no side-by-side ratio was measured in this run."
   const cpu = cpus()[0]?.model ?? 'unknown CPU'
   const md = `# Benchmarks
 

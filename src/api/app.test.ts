@@ -29,10 +29,13 @@ describe('API app', () => {
     assert.equal((await app.inject({ method: 'GET', url: '/v1.47/things/json' })).status, 200)
   })
 
-  it('rejects versions outside the supported range with Docker\'s message', async () => {
+  it("rejects versions outside the supported range with Docker's message", async () => {
     const tooNew = await app.inject({ method: 'GET', url: '/v1.48/things/json' })
     assert.equal(tooNew.status, 400)
-    assert.match((tooNew.json() as { message: string }).message, /client version 1.48 is too new. Maximum supported API version is 1.47/)
+    assert.match(
+      (tooNew.json() as { message: string }).message,
+      /client version 1.48 is too new. Maximum supported API version is 1.47/,
+    )
     const tooOld = await app.inject({ method: 'GET', url: '/v1.12/things/json' })
     assert.equal(tooOld.status, 400)
     assert.match((tooOld.json() as { message: string }).message, /too old/)

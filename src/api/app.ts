@@ -6,7 +6,16 @@ import { Duplex, Readable, type Writable } from 'node:stream'
 import { InvalidArgumentError } from '../lib/errors.ts'
 import type { Logger } from '../lib/log.ts'
 import { errorBody, httpStatusOf } from './errors.ts'
-import { API_VERSION, type ApiReply, type ApiRequest, compareVersions, type Method, type Route, Router, splitVersion } from './router.ts'
+import {
+  API_VERSION,
+  type ApiReply,
+  type ApiRequest,
+  compareVersions,
+  type Method,
+  type Route,
+  Router,
+  splitVersion,
+} from './router.ts'
 
 export interface ApiApp {
   handleRequest(req: IncomingMessage, res: ServerResponse): void
@@ -30,7 +39,12 @@ export interface InjectResult {
   text(): string
 }
 
-const SERVER_HEADERS = { 'Api-Version': API_VERSION, 'Docker-Experimental': 'false', 'Ostype': 'linux', Server: 'berth' }
+const SERVER_HEADERS = {
+  'Api-Version': API_VERSION,
+  'Docker-Experimental': 'false',
+  Ostype: 'linux',
+  Server: 'berth',
+}
 
 export function createApiApp(routes: Route[], log: Logger): ApiApp {
   const router = new Router(routes)
@@ -39,7 +53,9 @@ export function createApiApp(routes: Route[], log: Logger): ApiApp {
     try {
       const { route, params } = router.match(req.method, req.path)
       if (route.minVersion && compareVersions(req.version, route.minVersion) < 0) {
-        throw new InvalidArgumentError(`${req.path} requires API version ${route.minVersion}, but the client sent ${req.version}`)
+        throw new InvalidArgumentError(
+          `${req.path} requires API version ${route.minVersion}, but the client sent ${req.version}`,
+        )
       }
       req.params = params
       return await route.handler(req)
@@ -51,7 +67,12 @@ export function createApiApp(routes: Route[], log: Logger): ApiApp {
     }
   }
 
-  function toApiRequest(raw: IncomingMessage, body: Readable, upgrade: boolean, signal: AbortSignal): ApiRequest | ApiReply {
+  function toApiRequest(
+    raw: IncomingMessage,
+    body: Readable,
+    upgrade: boolean,
+    signal: AbortSignal,
+  ): ApiRequest | ApiReply {
     const url = new URL(raw.url ?? '/', 'http://berth')
     let split: { version: string; path: string }
     try {
@@ -113,10 +134,24 @@ export function createApiApp(routes: Route[], log: Logger): ApiApp {
         })
     },
     async inject(init) {
-      const bodyBuf = init.body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(init.body) ? init.body : Buffer.from(typeof init.body === 'string' ? init.body : JSON.stringify(init.body))
+      const bodyBuf =
+        init.body === undefined
+          ? Buffer.alloc(0)
+          : Buffer.isBuffer(init.body)
+            ? init.body
+            : Buffer.from(typeof init.body === 'string' ? init.body : JSON.stringify(init.body))
       const fake = Readable.from([bodyBuf]) as unknown as IncomingMessage
-      Object.assign(fake, { method: init.method, url: init.url, headers: { 'content-type': 'application/json', ...(init.headers ?? {}) } })
-      const req = toApiRequest(fake, Readable.from(bodyBuf.length ? [bodyBuf] : []), false, new AbortController().signal)
+      Object.assign(fake, {
+        method: init.method,
+        url: init.url,
+        headers: { 'content-type': 'application/json', ...(init.headers ?? {}) },
+      })
+      const req = toApiRequest(
+        fake,
+        Readable.from(bodyBuf.length ? [bodyBuf] : []),
+        false,
+        new AbortController().signal,
+      )
       const reply = 'kind' in req ? req : await dispatch(req)
       return collectReply(reply)
     },
@@ -135,11 +170,21 @@ async function readJson(body: Readable): Promise<unknown> {
   }
 }
 
-function writeReply(reply: ApiReply, raw: IncomingMessage, res: ServerResponse, log: Logger): Promise<void> | void {
+function writeReply(
+  reply: ApiReply,
+  raw: IncomingMessage,
+  res: ServerResponse,
+  log: Logger,
+): Promise<void> | void {
   switch (reply.kind) {
     case 'json': {
       const text = `${JSON.stringify(reply.body)}\n`
-      res.writeHead(reply.status, { ...SERVER_HEADERS, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), ...reply.headers })
+      res.writeHead(reply.status, {
+        ...SERVER_HEADERS,
+        'Content-Type': 'application/json',
+        'Content-Length': Buffer.byteLength(text),
+        ...reply.headers,
+      })
       res.end(raw.method === 'HEAD' ? undefined : text)
       return
     }
@@ -148,7 +193,12 @@ function writeReply(reply: ApiReply, raw: IncomingMessage, res: ServerResponse, 
       res.end()
       return
     case 'text':
-      res.writeHead(reply.status, { ...SERVER_HEADERS, 'Content-Type': reply.contentType, 'Content-Length': Buffer.byteLength(reply.body), ...reply.headers })
+      res.writeHead(reply.status, {
+        ...SERVER_HEADERS,
+        'Content-Type': reply.contentType,
+        'Content-Length': Buffer.byteLength(reply.body),
+        ...reply.headers,
+      })
       res.end(raw.method === 'HEAD' ? undefined : reply.body)
       return
     case 'stream':
@@ -184,7 +234,11 @@ function joinDuplex(input: Readable, output: Writable): Duplex {
   return d
 }
 
-async function pipeStream(reply: Extract<ApiReply, { kind: 'stream' }>, res: ServerResponse, log: Logger): Promise<void> {
+async function pipeStream(
+  reply: Extract<ApiReply, { kind: 'stream' }>,
+  res: ServerResponse,
+  log: Logger,
+): Promise<void> {
   res.writeHead(reply.status, { ...SERVER_HEADERS, 'Content-Type': reply.contentType, ...reply.headers })
   res.flushHeaders()
   try {
@@ -237,6 +291,13 @@ async function collectReply(reply: ApiReply): Promise<InjectResult> {
       headers['content-type'] = reply.contentType
       break
   }
-  for (const [k, v] of Object.entries(('headers' in reply && reply.headers) || {})) headers[k.toLowerCase()] = v
-  return { status, headers, body, json: () => JSON.parse(body.toString('utf8')), text: () => body.toString('utf8') }
+  for (const [k, v] of Object.entries(('headers' in reply && reply.headers) || {}))
+    headers[k.toLowerCase()] = v
+  return {
+    status,
+    headers,
+    body,
+    json: () => JSON.parse(body.toString('utf8')),
+    text: () => body.toString('utf8'),
+  }
 }

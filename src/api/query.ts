@@ -36,11 +36,13 @@ export function parseFilters(raw: string | null | undefined): Filters {
   } catch (err) {
     throw new InvalidArgumentError(`invalid filter: ${raw}`, { cause: err })
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new InvalidArgumentError(`invalid filter: ${raw}`)
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new InvalidArgumentError(`invalid filter: ${raw}`)
   const out: Filters = {}
   for (const [k, v] of Object.entries(parsed)) {
     if (Array.isArray(v)) out[k] = v.map(String)
-    else if (typeof v === 'object' && v !== null) out[k] = Object.keys(v).filter((x) => (v as Record<string, unknown>)[x])
+    else if (typeof v === 'object' && v !== null)
+      out[k] = Object.keys(v).filter((x) => (v as Record<string, unknown>)[x])
     else throw new InvalidArgumentError(`invalid filter: ${raw}`)
   }
   return out

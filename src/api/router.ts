@@ -31,7 +31,13 @@ export type ApiReply =
   | { kind: 'json'; status: number; body: unknown; headers?: Record<string, string> }
   | { kind: 'empty'; status: number; headers?: Record<string, string> }
   | { kind: 'text'; status: number; body: string; contentType: string; headers?: Record<string, string> }
-  | { kind: 'stream'; status: number; contentType: string; body: Readable | AsyncIterable<Uint8Array | string>; headers?: Record<string, string> }
+  | {
+      kind: 'stream'
+      status: number
+      contentType: string
+      body: Readable | AsyncIterable<Uint8Array | string>
+      headers?: Record<string, string>
+    }
   /** Takes over the connection (after a 101 or a 200 with a raw-stream content type). */
   | { kind: 'hijack'; contentType: string; run: (conn: Duplex) => Promise<void> }
 
@@ -84,7 +90,9 @@ export function splitVersion(rawPath: string): { version: string; path: string }
   if (!m) return { version: API_VERSION, path: rawPath }
   const version = m[1]!
   if (compareVersions(version, API_VERSION) > 0) {
-    throw new InvalidArgumentError(`client version ${version} is too new. Maximum supported API version is ${API_VERSION}`)
+    throw new InvalidArgumentError(
+      `client version ${version} is too new. Maximum supported API version is ${API_VERSION}`,
+    )
   }
   if (compareVersions(version, MIN_API_VERSION) < 0) {
     throw new InvalidArgumentError(

@@ -4,7 +4,7 @@ import { mkdir, stat } from 'node:fs/promises'
 import { isAbsolute, join } from 'node:path'
 import { InvalidArgumentError } from '../lib/errors.ts'
 import { writeFileAtomic } from '../lib/fs-atomic.ts'
-import { type NamespaceMode, type OciMount, type OciSpecInput, buildOciSpec } from './oci-spec.ts'
+import { buildOciSpec, type NamespaceMode, type OciMount, type OciSpecInput } from './oci-spec.ts'
 import type { ContainerRecord } from './types.ts'
 import { resolveUser } from './user.ts'
 
@@ -80,8 +80,17 @@ async function toSpecInput(rec: ContainerRecord, rootfs: string, ctx: BundleCont
 }
 
 function etcMounts(rec: ContainerRecord): OciMount[] {
-  const bind = (source: string, destination: string): OciMount => ({ destination, type: 'bind', source, options: ['rbind', 'rprivate'] })
-  return [bind(rec.resolvConfPath, '/etc/resolv.conf'), bind(rec.hostnamePath, '/etc/hostname'), bind(rec.hostsPath, '/etc/hosts')]
+  const bind = (source: string, destination: string): OciMount => ({
+    destination,
+    type: 'bind',
+    source,
+    options: ['rbind', 'rprivate'],
+  })
+  return [
+    bind(rec.resolvConfPath, '/etc/resolv.conf'),
+    bind(rec.hostnamePath, '/etc/hostname'),
+    bind(rec.hostsPath, '/etc/hosts'),
+  ]
 }
 
 /** `-v /host:/ctr[:ro|rw]`: a missing host directory is created, as Docker does for -v. */
@@ -90,10 +99,18 @@ async function bindMounts(binds: string[]): Promise<OciMount[]> {
   for (const b of binds) {
     const [source = '', destination = '', mode = ''] = b.split(':')
     if (!isAbsolute(source)) throw new InvalidArgumentError(`named volumes are not supported yet: ${b}`)
-    if (!isAbsolute(destination)) throw new InvalidArgumentError(`invalid mount config: the destination "${destination}" must be an absolute path`)
+    if (!isAbsolute(destination))
+      throw new InvalidArgumentError(
+        `invalid mount config: the destination "${destination}" must be an absolute path`,
+      )
     await stat(source).catch(() => mkdir(source, { recursive: true }))
     const opts = mode.split(',').filter(Boolean)
-    out.push({ destination, type: 'bind', source, options: ['rbind', opts.includes('ro') ? 'ro' : 'rw', 'rprivate'] })
+    out.push({
+      destination,
+      type: 'bind',
+      source,
+      options: ['rbind', opts.includes('ro') ? 'ro' : 'rw', 'rprivate'],
+    })
   }
   return out
 }
@@ -107,7 +124,11 @@ function tmpfsMounts(tmpfs: Record<string, string>): OciMount[] {
   }))
 }
 
-function parseSecurityOpt(opts: string[]): { noNewPrivileges: boolean; seccomp: OciSpecInput['seccomp']; unmask: boolean } {
+function parseSecurityOpt(opts: string[]): {
+  noNewPrivileges: boolean
+  seccomp: OciSpecInput['seccomp']
+  unmask: boolean
+} {
   let noNewPrivileges = false
   let seccomp: OciSpecInput['seccomp'] = 'default'
   let unmask = false

@@ -4,7 +4,17 @@ import { mergeEnv, mergeImageConfig, processArgs } from './config-merge.ts'
 import type { ContainerConfig } from './types.ts'
 
 const req = (over: Partial<ContainerConfig>): ContainerConfig =>
-  ({ Image: 'x', Env: [], Cmd: null, Entrypoint: null, Labels: {}, Volumes: null, WorkingDir: '', User: '', ...over }) as ContainerConfig
+  ({
+    Image: 'x',
+    Env: [],
+    Cmd: null,
+    Entrypoint: null,
+    Labels: {},
+    Volumes: null,
+    WorkingDir: '',
+    User: '',
+    ...over,
+  }) as ContainerConfig
 
 describe('mergeImageConfig', () => {
   it('takes the image command when none is given', () => {

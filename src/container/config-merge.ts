@@ -1,8 +1,9 @@
 // Merges a create request with the image's config the way Docker does: the request wins field
 // by field, Env is the image's overridden by the request's, an Entrypoint given in the request
 // drops the image's Cmd, Labels are merged.
-import { InvalidArgumentError } from '../lib/errors.ts'
+
 import type { ImageRunConfig } from '../image/image-service-contract.ts'
+import { InvalidArgumentError } from '../lib/errors.ts'
 import type { ContainerConfig } from './types.ts'
 
 export function mergeImageConfig(req: ContainerConfig, img: ImageRunConfig): ContainerConfig {
@@ -36,7 +37,8 @@ export function mergeEnv(base: string[], over: string[]): string[] {
     out.set(k, e)
   }
   const env = [...out.values()]
-  if (!env.some((e) => e.startsWith('PATH='))) env.unshift('PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin')
+  if (!env.some((e) => e.startsWith('PATH=')))
+    env.unshift('PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin')
   return env
 }
 

@@ -2,9 +2,15 @@
 // which transitions are legal, and drives the image rootfs and the Runtime. Logs, attach and
 // the exit/restart handling live in their own modules; this file keeps the lifecycle.
 import { mkdir, rm } from 'node:fs/promises'
-import { ConflictError, InternalError, InvalidArgumentError, NotModifiedError, messageOf } from '../lib/errors.ts'
 import type { Publisher } from '../events/index.ts'
 import type { ImageServiceContract } from '../image/image-service-contract.ts'
+import {
+  ConflictError,
+  InternalError,
+  InvalidArgumentError,
+  messageOf,
+  NotModifiedError,
+} from '../lib/errors.ts'
 import { newId, shortId } from '../lib/ids.ts'
 import type { Logger } from '../lib/log.ts'
 import type { Runtime } from '../runtime/runtime.ts'
@@ -12,10 +18,16 @@ import { type HostFacts, writeBundle } from './bundle.ts'
 import { mergeImageConfig, processArgs } from './config-merge.ts'
 import { NameInUseError, NotRunningError } from './errors.ts'
 import { writeEtcFiles } from './etc-files.ts'
-import { type ListOptions, filterContainers } from './list.ts'
+import { filterContainers, type ListOptions } from './list.ts'
 import { generateName, normaliseName } from './names.ts'
 import type { ContainerStore } from './store.ts'
-import { type ContainerConfig, type ContainerRecord, type HostConfig, ZERO_TIME, initialState } from './types.ts'
+import {
+  type ContainerConfig,
+  type ContainerRecord,
+  type HostConfig,
+  initialState,
+  ZERO_TIME,
+} from './types.ts'
 import { Waiters } from './waiters.ts'
 
 export interface ContainerServiceDeps {
@@ -79,7 +91,9 @@ export class ContainerService {
 
   async create(spec: CreateSpec): Promise<{ id: string; warnings: string[] }> {
     const { store, images } = this.#d
-    const name = spec.name ? normaliseName(spec.name) : `/${generateName((n) => store.idByName(n) !== undefined)}`
+    const name = spec.name
+      ? normaliseName(spec.name)
+      : `/${generateName((n) => store.idByName(n) !== undefined)}`
     const taken = store.idByName(name)
     if (taken) throw new NameInUseError(name.slice(1), taken)
     const image = await images.resolve(spec.config.Image)
@@ -128,15 +142,23 @@ export class ContainerService {
   }
 
   async #start(rec: ContainerRecord): Promise<void> {
-    if (rec.state.status === 'running' || rec.state.status === 'restarting') throw new NotModifiedError('container already started')
-    if (rec.state.status === 'paused') throw new ConflictError('cannot start a paused container, try unpause instead')
-    if (rec.state.status === 'removing' || rec.state.status === 'dead') throw new ConflictError(`container is marked for removal and cannot be started`)
+    if (rec.state.status === 'running' || rec.state.status === 'restarting')
+      throw new NotModifiedError('container already started')
+    if (rec.state.status === 'paused')
+      throw new ConflictError('cannot start a paused container, try unpause instead')
+    if (rec.state.status === 'removing' || rec.state.status === 'dead')
+      throw new ConflictError(`container is marked for removal and cannot be started`)
     const { images, runtime } = this.#d
     try {
       const t0 = performance.now()
       const rootfs = await images.mountRootfs(rec.id)
       const t1 = performance.now()
-      const bundle = await writeBundle(rec, rootfs, { bundleRoot: this.#d.bundleRoot, network: this.#netnsOf(rec), initPath: this.#d.initPath, host: this.#d.host })
+      const bundle = await writeBundle(rec, rootfs, {
+        bundleRoot: this.#d.bundleRoot,
+        network: this.#netnsOf(rec),
+        initPath: this.#d.initPath,
+        host: this.#d.host,
+      })
       await runtime.delete(rec.id, { force: true })
       const t2 = performance.now()
       const { pid } = await runtime.create(rec.id, {
@@ -149,15 +171,37 @@ export class ContainerService {
       const t3 = performance.now()
       await runtime.start(rec.id)
       const t4 = performance.now()
-      this.#d.log.debug('container started', { id: rec.id, mountMs: ms(t1 - t0), bundleMs: ms(t2 - t1), createMs: ms(t3 - t2), startMs: ms(t4 - t3) })
-      rec.state = { ...rec.state, status: 'running', pid, exitCode: 0, error: '', oomKilled: false, startedAt: new Date().toISOString(), finishedAt: ZERO_TIME, stoppedByUser: false }
+      this.#d.log.debug('container started', {
+        id: rec.id,
+        mountMs: ms(t1 - t0),
+        bundleMs: ms(t2 - t1),
+        createMs: ms(t3 - t2),
+        startMs: ms(t4 - t3),
+      })
+      rec.state = {
+        ...rec.state,
+        status: 'running',
+        pid,
+        exitCode: 0,
+        error: '',
+        oomKilled: false,
+        startedAt: new Date().toISOString(),
+        finishedAt: ZERO_TIME,
+        stoppedByUser: false,
+      }
       await this.#d.store.save(rec)
       this.#d.publisher.publish('container', 'start', rec.id, this.#attrs(rec))
       this.waiters.notify(rec.id, 'started', 1)
     } catch (err) {
       await this.#cleanupAfterStop(rec)
       const message = `failed to create task for container: OCI runtime create failed: ${messageOf(err)}: unknown`
-      rec.state = { ...rec.state, status: rec.state.startedAt === ZERO_TIME ? 'created' : 'exited', pid: 0, exitCode: exitCodeForStartError(message), error: message }
+      rec.state = {
+        ...rec.state,
+        status: rec.state.startedAt === ZERO_TIME ? 'created' : 'exited',
+        pid: 0,
+        exitCode: exitCodeForStartError(message),
+        error: message,
+      }
       await this.#d.store.save(rec)
       // Docker removes an AutoRemove container whose start failed; clients wait for that.
       if (rec.hostConfig.AutoRemove) await this.removeRecord(rec)
@@ -171,7 +215,8 @@ export class ContainerService {
     if (mode === 'host') return { mode: 'host' }
     if (mode.startsWith('container:')) {
       const other = this.get(mode.slice('container:'.length))
-      if (other.state.status !== 'running' && other.state.status !== 'paused') throw new NotRunningError(other.id)
+      if (other.state.status !== 'running' && other.state.status !== 'paused')
+        throw new NotRunningError(other.id)
       return { mode: 'path', path: `/proc/${other.state.pid}/ns/net` }
     }
     return { mode: 'new' }
@@ -179,8 +224,12 @@ export class ContainerService {
 
   /** Releases what a started container held: runtime record, rootfs mount. Idempotent. */
   async #cleanupAfterStop(rec: ContainerRecord): Promise<void> {
-    await this.#d.runtime.delete(rec.id, { force: true }).catch((e) => this.#d.log.warn('runtime delete failed', { id: rec.id, err: messageOf(e) }))
-    await this.#d.images.unmountRootfs(rec.id).catch((e) => this.#d.log.warn('unmount failed', { id: rec.id, err: messageOf(e) }))
+    await this.#d.runtime
+      .delete(rec.id, { force: true })
+      .catch((e) => this.#d.log.warn('runtime delete failed', { id: rec.id, err: messageOf(e) }))
+    await this.#d.images
+      .unmountRootfs(rec.id)
+      .catch((e) => this.#d.log.warn('unmount failed', { id: rec.id, err: messageOf(e) }))
   }
 
   /** Records an exit the runtime reported. Called with the container's lock held. */
@@ -189,17 +238,31 @@ export class ContainerService {
     const exit = await this.#d.runtime.exitStatus(rec.id)
     if (!exit) return false
     await this.#cleanupAfterStop(rec)
-    rec.state = { ...rec.state, status: 'exited', pid: 0, exitCode: exit.exitCode, oomKilled: exit.oomKilled, finishedAt: exit.finishedAt.toISOString() }
+    rec.state = {
+      ...rec.state,
+      status: 'exited',
+      pid: 0,
+      exitCode: exit.exitCode,
+      oomKilled: exit.oomKilled,
+      finishedAt: exit.finishedAt.toISOString(),
+    }
     await this.#d.store.save(rec)
     if (exit.oomKilled) this.#d.publisher.publish('container', 'oom', rec.id, this.#attrs(rec))
-    this.#d.publisher.publish('container', 'die', rec.id, { ...this.#attrs(rec), exitCode: String(exit.exitCode) })
+    this.#d.publisher.publish('container', 'die', rec.id, {
+      ...this.#attrs(rec),
+      exitCode: String(exit.exitCode),
+    })
     this.waiters.notify(rec.id, 'exit', exit.exitCode)
     return true
   }
 
   async stop(ref: string, opts: { signal?: string; timeout?: number }): Promise<void> {
     const rec = this.get(ref)
-    if (rec.state.status !== 'running' && rec.state.status !== 'paused' && rec.state.status !== 'restarting') {
+    if (
+      rec.state.status !== 'running' &&
+      rec.state.status !== 'paused' &&
+      rec.state.status !== 'restarting'
+    ) {
       throw new NotModifiedError('container already stopped')
     }
     await this.stopRecord(rec, opts)
@@ -219,7 +282,10 @@ export class ContainerService {
     const exited = this.waiters.nextExit(rec.id)
     if (rec.state.status === 'paused') await this.#d.runtime.resume(rec.id).catch(() => undefined)
     await this.#signal(rec, signal)
-    const done = timeout < 0 ? await exited.then(() => true) : await Promise.race([exited.then(() => true), sleep(timeout * 1000).then(() => false)])
+    const done =
+      timeout < 0
+        ? await exited.then(() => true)
+        : await Promise.race([exited.then(() => true), sleep(timeout * 1000).then(() => false)])
     if (!done) {
       await this.#signal(rec, 'SIGKILL')
       await Promise.race([exited, sleep(10_000)])
@@ -228,7 +294,10 @@ export class ContainerService {
   }
 
   async #signal(rec: ContainerRecord, signal: string): Promise<void> {
-    this.#d.publisher.publish('container', 'kill', rec.id, { ...this.#attrs(rec), signal: signalNumber(signal) })
+    this.#d.publisher.publish('container', 'kill', rec.id, {
+      ...this.#attrs(rec),
+      signal: signalNumber(signal),
+    })
     try {
       await this.#d.runtime.kill(rec.id, signal)
     } catch (err) {
@@ -280,7 +349,8 @@ export class ContainerService {
   async rename(ref: string, newName: string): Promise<void> {
     const rec = this.get(ref)
     const name = normaliseName(newName)
-    if (name === rec.name) throw new InvalidArgumentError(`Renaming a container with the same name as its current name`)
+    if (name === rec.name)
+      throw new InvalidArgumentError(`Renaming a container with the same name as its current name`)
     const taken = this.#d.store.idByName(name)
     if (taken) throw new NameInUseError(name.slice(1), taken)
     const oldName = rec.name
@@ -290,8 +360,18 @@ export class ContainerService {
 
   async remove(ref: string, opts: { force: boolean; volumes: boolean }): Promise<void> {
     const rec = this.get(ref)
-    if ((rec.state.status === 'running' || rec.state.status === 'paused' || rec.state.status === 'restarting') && !opts.force) {
-      const verb = rec.state.status === 'paused' ? 'paused' : rec.state.status === 'restarting' ? 'restarting' : 'running'
+    if (
+      (rec.state.status === 'running' ||
+        rec.state.status === 'paused' ||
+        rec.state.status === 'restarting') &&
+      !opts.force
+    ) {
+      const verb =
+        rec.state.status === 'paused'
+          ? 'paused'
+          : rec.state.status === 'restarting'
+            ? 'restarting'
+            : 'running'
       throw new ConflictError(
         `cannot remove container "${rec.name}": container is ${verb}: stop the container before removing or force remove`,
       )
@@ -318,9 +398,14 @@ export class ContainerService {
   }
 
   /** Engine API wait. Resolves with the exit code once the condition holds. */
-  async wait(ref: string, condition: WaitCondition, signal?: AbortSignal): Promise<{ StatusCode: number; Error?: { Message: string } }> {
+  async wait(
+    ref: string,
+    condition: WaitCondition,
+    signal?: AbortSignal,
+  ): Promise<{ StatusCode: number; Error?: { Message: string } }> {
     const rec = this.get(ref)
-    const active = rec.state.status === 'running' || rec.state.status === 'paused' || rec.state.status === 'restarting'
+    const active =
+      rec.state.status === 'running' || rec.state.status === 'paused' || rec.state.status === 'restarting'
     if (condition === 'not-running' && !active) return { StatusCode: rec.state.exitCode }
     const p = condition === 'removed' ? this.waiters.removed(rec.id) : this.waiters.nextExit(rec.id)
     const code = await abortable(p, signal)
@@ -338,14 +423,18 @@ export class ContainerService {
 
 function validateHostConfig(hc: HostConfig): void {
   const rp = hc.RestartPolicy?.Name ?? ''
-  if (!['', 'no', 'always', 'unless-stopped', 'on-failure'].includes(rp)) throw new InvalidArgumentError(`invalid restart policy '${rp}'`)
+  if (!['', 'no', 'always', 'unless-stopped', 'on-failure'].includes(rp))
+    throw new InvalidArgumentError(`invalid restart policy '${rp}'`)
   if (hc.AutoRemove && rp !== '' && rp !== 'no') {
     throw new InvalidArgumentError(`can't create 'AutoRemove' container with restart policy`)
   }
   if (rp !== 'on-failure' && (hc.RestartPolicy?.MaximumRetryCount ?? 0) > 0) {
-    throw new InvalidArgumentError(`invalid restart policy: maximum retry count can only be used with 'on-failure'`)
+    throw new InvalidArgumentError(
+      `invalid restart policy: maximum retry count can only be used with 'on-failure'`,
+    )
   }
-  if (hc.Memory > 0 && hc.Memory < 6 * 1024 * 1024) throw new InvalidArgumentError('Minimum memory limit allowed is 6MB')
+  if (hc.Memory > 0 && hc.Memory < 6 * 1024 * 1024)
+    throw new InvalidArgumentError('Minimum memory limit allowed is 6MB')
   if (hc.MemorySwap > 0 && hc.Memory > 0 && hc.MemorySwap < hc.Memory) {
     throw new InvalidArgumentError('Minimum memoryswap limit should be larger than memory limit, see usage')
   }
@@ -359,10 +448,37 @@ export function exitCodeForStartError(message: string): number {
 }
 
 const SIGNALS: Record<string, number> = {
-  SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGILL: 4, SIGTRAP: 5, SIGABRT: 6, SIGBUS: 7, SIGFPE: 8, SIGKILL: 9, SIGUSR1: 10,
-  SIGSEGV: 11, SIGUSR2: 12, SIGPIPE: 13, SIGALRM: 14, SIGTERM: 15, SIGSTKFLT: 16, SIGCHLD: 17, SIGCONT: 18, SIGSTOP: 19,
-  SIGTSTP: 20, SIGTTIN: 21, SIGTTOU: 22, SIGURG: 23, SIGXCPU: 24, SIGXFSZ: 25, SIGVTALRM: 26, SIGPROF: 27, SIGWINCH: 28,
-  SIGIO: 29, SIGPWR: 30, SIGSYS: 31,
+  SIGHUP: 1,
+  SIGINT: 2,
+  SIGQUIT: 3,
+  SIGILL: 4,
+  SIGTRAP: 5,
+  SIGABRT: 6,
+  SIGBUS: 7,
+  SIGFPE: 8,
+  SIGKILL: 9,
+  SIGUSR1: 10,
+  SIGSEGV: 11,
+  SIGUSR2: 12,
+  SIGPIPE: 13,
+  SIGALRM: 14,
+  SIGTERM: 15,
+  SIGSTKFLT: 16,
+  SIGCHLD: 17,
+  SIGCONT: 18,
+  SIGSTOP: 19,
+  SIGTSTP: 20,
+  SIGTTIN: 21,
+  SIGTTOU: 22,
+  SIGURG: 23,
+  SIGXCPU: 24,
+  SIGXFSZ: 25,
+  SIGVTALRM: 26,
+  SIGPROF: 27,
+  SIGWINCH: 28,
+  SIGIO: 29,
+  SIGPWR: 30,
+  SIGSYS: 31,
 }
 
 /** Accepts "KILL", "SIGKILL", "9" and "SIGRTMIN+3". @throws InvalidArgumentError. */

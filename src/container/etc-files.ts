@@ -5,7 +5,10 @@ import type { ContainerRecord } from './types.ts'
 
 const DEFAULT_DNS = ['8.8.8.8', '8.8.4.4']
 
-export async function writeEtcFiles(rec: ContainerRecord, hostResolvConf = '/etc/resolv.conf'): Promise<void> {
+export async function writeEtcFiles(
+  rec: ContainerRecord,
+  hostResolvConf = '/etc/resolv.conf',
+): Promise<void> {
   const hostname = rec.config.Hostname
   await writeFile(rec.hostnamePath, `${hostname}\n`)
   const host = rec.hostConfig.NetworkMode === 'host'

@@ -33,27 +33,44 @@ export class ContainerIoService {
   logs(ref: string, opts: LogsOptions): { tty: boolean; entries: AsyncIterable<LogEntry> } {
     const rec = this.#svc.get(ref)
     const driver = rec.hostConfig.LogConfig?.Type
-    if (driver === 'none') throw new InvalidArgumentError(`configured logging driver does not support reading`)
-    const running = rec.state.status === 'running' || rec.state.status === 'paused' || rec.state.status === 'restarting'
+    if (driver === 'none')
+      throw new InvalidArgumentError(`configured logging driver does not support reading`)
+    const running =
+      rec.state.status === 'running' || rec.state.status === 'paused' || rec.state.status === 'restarting'
     const stopped = running ? this.#svc.waiters.nextExit(rec.id) : Promise.resolve(0)
     return {
       tty: rec.config.Tty,
-      entries: readLogs(rec.logPath, { ...opts, follow: opts.follow && running, stopped, signal: opts.signal }),
+      entries: readLogs(rec.logPath, {
+        ...opts,
+        follow: opts.follow && running,
+        stopped,
+        signal: opts.signal,
+      }),
     }
   }
 
-  async attach(ref: string, opts: { stdin: boolean; logs: boolean; stream: boolean; signal?: AbortSignal }): Promise<AttachSession> {
+  async attach(
+    ref: string,
+    opts: { stdin: boolean; logs: boolean; stream: boolean; signal?: AbortSignal },
+  ): Promise<AttachSession> {
     const rec = this.#svc.get(ref)
-    if (rec.state.status === 'paused') throw new ConflictError(`You cannot attach to a paused container, unpause it first`)
+    if (rec.state.status === 'paused')
+      throw new ConflictError(`You cannot attach to a paused container, unpause it first`)
     const offset = await sizeOf(rec.logPath)
     const stopped = Promise.race([this.#svc.waiters.nextExit(rec.id), this.#svc.waiters.removed(rec.id)])
-    const svc = this.#svc
     async function* output(): AsyncGenerator<LogEntry> {
       if (opts.logs) yield* readLogs(rec.logPath, { signal: opts.signal })
-      if (opts.stream) yield* readLogs(rec.logPath, { follow: true, fromOffset: opts.logs ? undefined : offset, stopped, signal: opts.signal })
+      if (opts.stream)
+        yield* readLogs(rec.logPath, {
+          follow: true,
+          fromOffset: opts.logs ? undefined : offset,
+          stopped,
+          signal: opts.signal,
+        })
     }
     let stdin: NodeJS.WritableStream | undefined
-    if (opts.stdin && rec.config.OpenStdin) stdin = await this.#stdinOf(rec.id, rec.state.status === 'running')
+    if (opts.stdin && rec.config.OpenStdin)
+      stdin = await this.#stdinOf(rec.id, rec.state.status === 'running')
     return { tty: rec.config.Tty, output: output(), stdin }
   }
 
@@ -76,7 +93,8 @@ export class ContainerIoService {
 
   async top(ref: string, psArgs = '-ef'): Promise<{ Titles: string[]; Processes: string[][] }> {
     const rec = this.#svc.get(ref)
-    if (rec.state.status !== 'running' && rec.state.status !== 'paused') throw new ConflictError(`Container ${rec.id} is not running`)
+    if (rec.state.status !== 'running' && rec.state.status !== 'paused')
+      throw new ConflictError(`Container ${rec.id} is not running`)
     const pids = new Set((await this.#svc.deps.runtime.pids(rec.id)).map(String))
     const args = psArgs.trim() ? psArgs.trim().split(/\s+/) : []
     const res = await run('ps', args, { allowFailure: true })

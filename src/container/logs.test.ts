@@ -42,7 +42,12 @@ describe('k8s-file logs', () => {
         '',
       ].join('\n'),
     )
-    assert.deepEqual(await collect(readLogs(path)), ['stdout:one\n', 'stderr:two\n', 'stdout:thr', 'stdout:ee\n'])
+    assert.deepEqual(await collect(readLogs(path)), [
+      'stdout:one\n',
+      'stderr:two\n',
+      'stdout:thr',
+      'stdout:ee\n',
+    ])
     assert.deepEqual(await collect(readLogs(path, { tail: 1 })), ['stdout:thr', 'stdout:ee\n'])
     assert.deepEqual(await collect(readLogs(path, { tail: 0 })), [])
     const since = parseTime('2026-01-01T00:00:01Z').ns

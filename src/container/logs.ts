@@ -78,7 +78,12 @@ async function openWhenExists(path: string, opts: LogReadOptions) {
   }
 }
 
-async function* follow(path: string, fh: Awaited<ReturnType<typeof open>>, start: number, opts: LogReadOptions) {
+async function* follow(
+  path: string,
+  fh: Awaited<ReturnType<typeof open>>,
+  start: number,
+  opts: LogReadOptions,
+) {
   let offset = start
   let done = false
   void opts.stopped?.then(() => {
@@ -121,7 +126,9 @@ async function* readFrom(fh: Awaited<ReturnType<typeof open>>, offset: number) {
     const buf = Buffer.allocUnsafe(CHUNK)
     const { bytesRead } = await fh.read(buf, 0, CHUNK, pos + carry.length)
     if (bytesRead === 0) return
-    const data = carry.length ? Buffer.concat([carry, buf.subarray(0, bytesRead)]) : buf.subarray(0, bytesRead)
+    const data = carry.length
+      ? Buffer.concat([carry, buf.subarray(0, bytesRead)])
+      : buf.subarray(0, bytesRead)
     let lineStart = 0
     for (;;) {
       const nl = data.indexOf(10, lineStart)
@@ -135,7 +142,10 @@ async function* readFrom(fh: Awaited<ReturnType<typeof open>>, offset: number) {
   }
 }
 
-async function readTail(fh: Awaited<ReturnType<typeof open>>, n: number): Promise<{ entries: LogEntry[]; end: number }> {
+async function readTail(
+  fh: Awaited<ReturnType<typeof open>>,
+  n: number,
+): Promise<{ entries: LogEntry[]; end: number }> {
   const all: LogEntry[] = []
   let end = 0
   // Full lines (F) count for tail; partial pieces belong to the line they end in.
@@ -182,7 +192,10 @@ export function parseTime(t: string): { iso: string; ns: bigint } {
   const frac = (m[2] ?? '').padEnd(9, '0').slice(0, 9)
   const secs = BigInt(Math.floor(Date.parse(`${m[1]}${m[3] === 'Z' ? 'Z' : m[3]}`) / 1000))
   const ns = secs * 1_000_000_000n + BigInt(frac)
-  const iso = m[3] === 'Z' || m[3] === '+00:00' ? `${m[1]}.${frac}Z` : `${new Date(Number(secs) * 1000).toISOString().slice(0, 19)}.${frac}Z`
+  const iso =
+    m[3] === 'Z' || m[3] === '+00:00'
+      ? `${m[1]}.${frac}Z`
+      : `${new Date(Number(secs) * 1000).toISOString().slice(0, 19)}.${frac}Z`
   return { iso, ns }
 }
 

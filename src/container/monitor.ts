@@ -75,7 +75,9 @@ export class ContainerMonitor {
       case 'unless-stopped':
         return true
       case 'on-failure':
-        return rec.state.exitCode !== 0 && (p.MaximumRetryCount === 0 || rec.restartCount < p.MaximumRetryCount)
+        return (
+          rec.state.exitCode !== 0 && (p.MaximumRetryCount === 0 || rec.restartCount < p.MaximumRetryCount)
+        )
       default:
         return false
     }
@@ -85,14 +87,18 @@ export class ContainerMonitor {
     const { runtime, store, log } = this.#svc.deps
     for (const rec of store.all()) {
       if (rec.state.status === 'removing') {
-        await this.#svc.withLock(rec.id, () => this.#svc.removeRecord(rec)).catch((e) => log.warn('remove failed', { err: messageOf(e) }))
+        await this.#svc
+          .withLock(rec.id, () => this.#svc.removeRecord(rec))
+          .catch((e) => log.warn('remove failed', { err: messageOf(e) }))
         continue
       }
       if (rec.state.status === 'restarting') rec.state.status = 'exited'
       if (rec.state.status !== 'running' && rec.state.status !== 'paused') {
         const p = rec.hostConfig.RestartPolicy?.Name
         if (p === 'always' || (p === 'unless-stopped' && !rec.state.stoppedByUser)) {
-          await this.#svc.start(rec.id).catch((e) => log.warn('restart on daemon start failed', { id: rec.id, err: messageOf(e) }))
+          await this.#svc
+            .start(rec.id)
+            .catch((e) => log.warn('restart on daemon start failed', { id: rec.id, err: messageOf(e) }))
         }
         continue
       }
@@ -104,7 +110,14 @@ export class ContainerMonitor {
       const state = await runtime.state(rec.id)
       if (!state || state.status === 'stopped') {
         // The runtime lost it (host reboot, or the monitor died): record it as exited.
-        rec.state = { ...rec.state, status: 'exited', pid: 0, exitCode: 255, error: 'container was lost while the daemon was down', finishedAt: new Date().toISOString() }
+        rec.state = {
+          ...rec.state,
+          status: 'exited',
+          pid: 0,
+          exitCode: 255,
+          error: 'container was lost while the daemon was down',
+          finishedAt: new Date().toISOString(),
+        }
         await this.#svc.deps.images.unmountRootfs(rec.id).catch(() => undefined)
         await store.save(rec)
         continue

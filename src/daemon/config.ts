@@ -3,7 +3,7 @@
 // dockerd reports it.
 import { readFileSync } from 'node:fs'
 import { InvalidArgumentError } from '../lib/errors.ts'
-import { type LogLevel, isLogLevel } from '../lib/log.ts'
+import { isLogLevel, type LogLevel } from '../lib/log.ts'
 
 export interface DaemonConfig {
   hosts: string[]
@@ -56,14 +56,36 @@ Options:
   -v, --version                 Print version information and quit
 `
 
-export type ParsedArgs = { kind: 'run'; config: DaemonConfig } | { kind: 'help'; text: string } | { kind: 'version' }
+export type ParsedArgs =
+  | { kind: 'run'; config: DaemonConfig }
+  | { kind: 'help'; text: string }
+  | { kind: 'version' }
 
 const VALUE_FLAGS: Record<string, string> = {
-  '-H': 'host', '--host': 'host', '--data-root': 'data-root', '--exec-root': 'exec-root', '-p': 'pidfile', '--pidfile': 'pidfile',
-  '-l': 'log-level', '--log-level': 'log-level', '--config-file': 'config-file', '--default-runtime': 'default-runtime',
-  '--runtime': 'runtime', '--add-runtime': 'runtime', '--tlscacert': 'tlscacert', '--tlscert': 'tlscert', '--tlskey': 'tlskey', '-G': 'group', '--group': 'group',
+  '-H': 'host',
+  '--host': 'host',
+  '--data-root': 'data-root',
+  '--exec-root': 'exec-root',
+  '-p': 'pidfile',
+  '--pidfile': 'pidfile',
+  '-l': 'log-level',
+  '--log-level': 'log-level',
+  '--config-file': 'config-file',
+  '--default-runtime': 'default-runtime',
+  '--runtime': 'runtime',
+  '--add-runtime': 'runtime',
+  '--tlscacert': 'tlscacert',
+  '--tlscert': 'tlscert',
+  '--tlskey': 'tlskey',
+  '-G': 'group',
+  '--group': 'group',
 }
-const BOOL_FLAGS: Record<string, string> = { '--tlsverify': 'tlsverify', '--tls': 'tls', '-D': 'debug', '--debug': 'debug' }
+const BOOL_FLAGS: Record<string, string> = {
+  '--tlsverify': 'tlsverify',
+  '--tls': 'tls',
+  '-D': 'debug',
+  '--debug': 'debug',
+}
 
 export function parseDaemonArgs(argv: string[]): ParsedArgs {
   const flags = new Map<string, string[]>()
@@ -92,10 +114,14 @@ export function parseDaemonArgs(argv: string[]): ParsedArgs {
 function readConfigFile(path: string): Record<string, unknown> {
   try {
     const parsed: unknown = JSON.parse(readFileSync(path, 'utf8'))
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not a JSON object')
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+      throw new Error('not a JSON object')
     return parsed as Record<string, unknown>
   } catch (err) {
-    throw new InvalidArgumentError(`unable to configure the daemon with file ${path}: ${(err as Error).message}`, { cause: err })
+    throw new InvalidArgumentError(
+      `unable to configure the daemon with file ${path}: ${(err as Error).message}`,
+      { cause: err },
+    )
   }
 }
 
@@ -104,7 +130,8 @@ function merge(file: Record<string, unknown>, flags: Map<string, string[]>): Dae
   const fileStr = (k: string) => (typeof file[k] === 'string' ? (file[k] as string) : undefined)
   const fileBool = (k: string) => (typeof file[k] === 'boolean' ? (file[k] as boolean) : undefined)
   const hosts = flags.get('host') ?? (Array.isArray(file.hosts) ? (file.hosts as string[]) : [])
-  const logLevel = last('debug') === 'true' ? 'debug' : (last('log-level') ?? fileStr('log-level') ?? DEFAULTS.logLevel)
+  const logLevel =
+    last('debug') === 'true' ? 'debug' : (last('log-level') ?? fileStr('log-level') ?? DEFAULTS.logLevel)
   if (!isLogLevel(logLevel)) throw new InvalidArgumentError(`unable to parse logging level: ${logLevel}`)
   const runtimes: DaemonConfig['runtimes'] = { ...((file.runtimes as DaemonConfig['runtimes']) ?? {}) }
   for (const r of flags.get('runtime') ?? []) {

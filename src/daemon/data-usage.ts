@@ -1,10 +1,13 @@
 // /system/df: images, containers (with their writable-layer sizes), volumes and build cache.
-import { toSummary, statusText } from '../api/codec/containers.ts'
+import { statusText, toSummary } from '../api/codec/containers.ts'
 import { toImageSummary } from '../api/codec/images.ts'
 import type { ContainerService } from '../container/index.ts'
 import type { ImageServiceContract } from '../image/image-service-contract.ts'
 
-export async function dataUsage(containers: ContainerService, images: ImageServiceContract): Promise<unknown> {
+export async function dataUsage(
+  containers: ContainerService,
+  images: ImageServiceContract,
+): Promise<unknown> {
   const all = containers.all()
   const imageList = await images.list({ all: true })
   const usage = await images.usage()
@@ -17,7 +20,11 @@ export async function dataUsage(containers: ContainerService, images: ImageServi
   }
   return {
     LayersSize: usage.layersSize,
-    Images: imageList.map((img) => ({ ...toImageSummary(img, '1.47'), Containers: all.filter((c) => c.imageId === img.id).length, SharedSize: 0 })),
+    Images: imageList.map((img) => ({
+      ...toImageSummary(img, '1.47'),
+      Containers: all.filter((c) => c.imageId === img.id).length,
+      SharedSize: 0,
+    })),
     Containers: containerRows,
     Volumes: [],
     BuildCache: [],

@@ -1,10 +1,11 @@
 // Binds the API to every -H address: UNIX sockets (mode 0660, optional group) and TCP, with TLS
 // and required client certificates under --tlsverify. Long-lived streams (events, logs -f,
 // attach) must not be cut by Node's request timeout, so it is disabled.
-import { chmod, chown, mkdir, rm } from 'node:fs/promises'
-import { type Server, createServer } from 'node:http'
-import { createServer as createTlsServer } from 'node:https'
+
 import { readFileSync } from 'node:fs'
+import { chmod, chown, mkdir, rm } from 'node:fs/promises'
+import { createServer, type Server } from 'node:http'
+import { createServer as createTlsServer } from 'node:https'
 import { dirname } from 'node:path'
 import type { ApiApp } from '../api/app.ts'
 import { InvalidArgumentError } from '../lib/errors.ts'
@@ -30,7 +31,8 @@ async function listenOne(app: ApiApp, host: string, cfg: DaemonConfig, log: Logg
   const rest = url.slice(url.indexOf('://') + 3)
   let server: Server
   if (proto === 'tcp' && cfg.tls) {
-    if (!cfg.tlsCert || !cfg.tlsKey) throw new InvalidArgumentError('--tlscert and --tlskey are required with --tls')
+    if (!cfg.tlsCert || !cfg.tlsKey)
+      throw new InvalidArgumentError('--tlscert and --tlskey are required with --tls')
     server = createTlsServer({
       cert: readFileSync(cfg.tlsCert),
       key: readFileSync(cfg.tlsKey),
@@ -64,8 +66,11 @@ async function listenOne(app: ApiApp, host: string, cfg: DaemonConfig, log: Logg
     const i = rest.lastIndexOf(':')
     const hostPart = i > 0 ? rest.slice(0, i).replace(/^\[|\]$/g, '') : '127.0.0.1'
     const port = Number(i >= 0 ? rest.slice(i + 1) : cfg.tls ? 2376 : 2375)
-    if (!cfg.tls) log.warn('API listening on TCP without TLS: anyone who reaches it controls this host', { host })
-    await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, hostPart || '0.0.0.0', () => resolve()))
+    if (!cfg.tls)
+      log.warn('API listening on TCP without TLS: anyone who reaches it controls this host', { host })
+    await new Promise<void>((resolve, reject) =>
+      server.once('error', reject).listen(port, hostPart || '0.0.0.0', () => resolve()),
+    )
   } else {
     throw new InvalidArgumentError(`invalid protocol for -H ${host}: only unix:// and tcp:// are supported`)
   }

@@ -2,17 +2,17 @@
 import { existsSync } from 'node:fs'
 import { mkdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { createApiApp, type ApiApp } from '../api/app.ts'
+import { type ApiApp, createApiApp } from '../api/app.ts'
 import { containerRoutes } from '../api/routes/containers.ts'
 import { imageRoutes } from '../api/routes/images.ts'
 import { systemRoutes } from '../api/routes/system.ts'
+import { readDaemonCapabilities } from '../container/capabilities.ts'
 import { ContainerIoService, ContainerMonitor, ContainerService, ContainerStore } from '../container/index.ts'
 import { EventBus } from '../events/index.ts'
 import { ImageService } from '../image/index.ts'
-import { newId } from '../lib/ids.ts'
 import { writeFileAtomic } from '../lib/fs-atomic.ts'
+import { newId } from '../lib/ids.ts'
 import type { Logger } from '../lib/log.ts'
-import { readDaemonCapabilities } from '../container/capabilities.ts'
 import { ConmonRuntime, detectCgroups, readHostRlimits } from '../runtime/index.ts'
 import { SystemService } from '../system/index.ts'
 import type { DaemonConfig } from './config.ts'
@@ -70,7 +70,11 @@ export async function wire(cfg: DaemonConfig, log: Logger): Promise<Daemon> {
     host: {
       cgroupVersion: cgroups.version === 'v2' ? '2' : '1',
       cgroupDriver: 'cgroupfs',
-      runtimes: { runc: { path: findBinary('runc') }, ...(existsOr('crun') ? { crun: { path: findBinary('crun') } } : {}), ...cfg.runtimes },
+      runtimes: {
+        runc: { path: findBinary('runc') },
+        ...(existsOr('crun') ? { crun: { path: findBinary('crun') } } : {}),
+        ...cfg.runtimes,
+      },
       defaultRuntime: cfg.defaultRuntime,
       dataRoot: cfg.dataRoot,
       daemonId: await daemonId(cfg.dataRoot),

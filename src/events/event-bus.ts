@@ -1,6 +1,17 @@
 // The daemon's event stream (Engine API /events): publishers emit typed events, subscribers get
 // them live plus a bounded replay buffer for `since`. Filtering lives in filters.ts.
-export type EventType = 'container' | 'image' | 'volume' | 'network' | 'daemon' | 'plugin' | 'node' | 'service' | 'secret' | 'config' | 'builder'
+export type EventType =
+  | 'container'
+  | 'image'
+  | 'volume'
+  | 'network'
+  | 'daemon'
+  | 'plugin'
+  | 'node'
+  | 'service'
+  | 'secret'
+  | 'config'
+  | 'builder'
 
 export interface EngineEvent {
   Type: EventType
@@ -67,4 +78,5 @@ export class EventBus implements Publisher, Subscriber {
   }
 }
 
-export const nullPublisher: Publisher = { publish() {} }
+/** A publisher that drops events (tests). */
+export const nullPublisher: Publisher = { publish: () => undefined }

@@ -5,12 +5,16 @@ import type { EngineEvent } from './event-bus.ts'
 export function eventMatches(e: EngineEvent, f: Record<string, string[]>): boolean {
   const any = (key: string, test: (v: string) => boolean) => !f[key]?.length || f[key].some(test)
   const attrs = e.Actor.Attributes
-  const actorMatches = (type: string) => (v: string) => e.Type === type && (e.Actor.ID === v || e.Actor.ID.startsWith(v) || attrs.name === v)
+  const actorMatches = (type: string) => (v: string) =>
+    e.Type === type && (e.Actor.ID === v || e.Actor.ID.startsWith(v) || attrs.name === v)
   return (
     any('type', (v) => e.Type === v) &&
     any('event', (v) => e.Action === v || e.Action.startsWith(`${v}:`)) &&
     any('container', actorMatches('container')) &&
-    any('image', (v) => (e.Type === 'image' && (e.Actor.ID === v || attrs.name === v)) || attrs.image === v) &&
+    any(
+      'image',
+      (v) => (e.Type === 'image' && (e.Actor.ID === v || attrs.name === v)) || attrs.image === v,
+    ) &&
     any('volume', actorMatches('volume')) &&
     any('network', actorMatches('network')) &&
     any('scope', (v) => e.scope === v) &&

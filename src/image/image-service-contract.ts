@@ -113,7 +113,10 @@ export interface ImageServiceContract {
   load(tar: Readable, opts?: { quiet?: boolean }): AsyncIterable<ProgressMessage>
   /** A docker-save tarball (with OCI layout files) of the given images. @throws NotFoundError. */
   save(refs: string[]): Promise<Readable>
-  prune(opts: { all: boolean; filters?: Record<string, string[]> }): Promise<{ ImagesDeleted: ImageDeleteItem[]; SpaceReclaimed: number }>
+  prune(opts: {
+    all: boolean
+    filters?: Record<string, string[]>
+  }): Promise<{ ImagesDeleted: ImageDeleteItem[]; SpaceReclaimed: number }>
   /** Registers who answers "which container uses this image?" (wired by the daemon). */
   setUsageProbe(probe: (imageId: string) => { containerId: string; running: boolean } | undefined): void
 

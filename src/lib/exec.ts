@@ -43,7 +43,9 @@ export function run(file: string, args: readonly string[], opts: RunOptions = {}
       }
       if (res.code !== 0 && !opts.allowFailure) {
         const detail = (res.stderr || res.stdout).trim()
-        reject(new InternalError(`${file} ${args[0] ?? ''} failed (${signal ?? `exit ${res.code}`}): ${detail}`))
+        reject(
+          new InternalError(`${file} ${args[0] ?? ''} failed (${signal ?? `exit ${res.code}`}): ${detail}`),
+        )
         return
       }
       resolve(res)

@@ -9,11 +9,18 @@ export interface Logger {
   error(msg: string, fields?: Record<string, unknown>): void
 }
 
-export function createLogger(level: LogLevel = 'info', write: (line: string) => void = (l) => process.stderr.write(l)): Logger {
+export function createLogger(
+  level: LogLevel = 'info',
+  write: (line: string) => void = (l) => process.stderr.write(l),
+): Logger {
   const min = ORDER[level]
   const emit = (lvl: LogLevel, msg: string, fields?: Record<string, unknown>) => {
     if (ORDER[lvl] < min) return
-    const extra = fields ? ` ${Object.entries(fields).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ')}` : ''
+    const extra = fields
+      ? ` ${Object.entries(fields)
+          .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+          .join(' ')}`
+      : ''
     write(`time="${new Date().toISOString()}" level=${lvl} msg=${JSON.stringify(msg)}${extra}\n`)
   }
   return {
@@ -24,7 +31,9 @@ export function createLogger(level: LogLevel = 'info', write: (line: string) => 
   }
 }
 
-export const nullLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} }
+const discard = (): void => undefined
+/** A logger that drops everything (tests, tools). */
+export const nullLogger: Logger = { debug: discard, info: discard, warn: discard, error: discard }
 
 export function isLogLevel(s: string): s is LogLevel {
   return s in ORDER

@@ -30,7 +30,12 @@ export class SystemService {
   #osName: string | undefined
   readonly #listeners: () => number
 
-  constructor(deps: { containers: ContainerService; images: ImageServiceContract; host: HostFacts; eventListeners: () => number }) {
+  constructor(deps: {
+    containers: ContainerService
+    images: ImageServiceContract
+    host: HostFacts
+    eventListeners: () => number
+  }) {
     this.#containers = deps.containers
     this.#images = deps.images
     this.#host = deps.host
@@ -73,8 +78,19 @@ export class SystemService {
       ContainersStopped: all.length - running - paused,
       Images: images.images,
       Driver: 'overlay2',
-      DriverStatus: [['Backing Filesystem', 'extfs'], ['Supports d_type', 'true'], ['Using metacopy', 'false'], ['Native Overlay Diff', 'true'], ['userxattr', 'false']],
-      Plugins: { Volume: ['local'], Network: ['bridge', 'host', 'none'], Authorization: null, Log: ['k8s-file', 'json-file', 'none'] },
+      DriverStatus: [
+        ['Backing Filesystem', 'extfs'],
+        ['Supports d_type', 'true'],
+        ['Using metacopy', 'false'],
+        ['Native Overlay Diff', 'true'],
+        ['userxattr', 'false'],
+      ],
+      Plugins: {
+        Volume: ['local'],
+        Network: ['bridge', 'host', 'none'],
+        Authorization: null,
+        Log: ['k8s-file', 'json-file', 'none'],
+      },
       MemoryLimit: true,
       SwapLimit: true,
       CpuCfsPeriod: true,
@@ -100,7 +116,13 @@ export class SystemService {
       OSType: 'linux',
       Architecture: process.arch === 'x64' ? 'x86_64' : process.arch,
       IndexServerAddress: 'https://index.docker.io/v1/',
-      RegistryConfig: { AllowNondistributableArtifactsCIDRs: null, AllowNondistributableArtifactsHostnames: null, InsecureRegistryCIDRs: ['::1/128', '127.0.0.0/8'], IndexConfigs: {}, Mirrors: null },
+      RegistryConfig: {
+        AllowNondistributableArtifactsCIDRs: null,
+        AllowNondistributableArtifactsHostnames: null,
+        InsecureRegistryCIDRs: ['::1/128', '127.0.0.0/8'],
+        IndexConfigs: {},
+        Mirrors: null,
+      },
       NCPU: cpus().length,
       MemTotal: totalmem(),
       GenericResources: null,
@@ -114,7 +136,14 @@ export class SystemService {
       ServerVersion: BERTH_VERSION,
       Runtimes: h.runtimes,
       DefaultRuntime: h.defaultRuntime,
-      Swarm: { NodeID: '', NodeAddr: '', LocalNodeState: 'inactive', ControlAvailable: false, Error: '', RemoteManagers: null },
+      Swarm: {
+        NodeID: '',
+        NodeAddr: '',
+        LocalNodeState: 'inactive',
+        ControlAvailable: false,
+        Error: '',
+        RemoteManagers: null,
+      },
       LiveRestoreEnabled: true,
       Isolation: '',
       InitBinary: 'docker-init',

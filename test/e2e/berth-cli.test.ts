@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { TestDaemon, e2eSkipReason } from '../support/daemon.ts'
+import { e2eSkipReason, TestDaemon } from '../support/daemon.ts'
 
 const skip = e2eSkipReason()
 
@@ -45,7 +45,10 @@ describe('berth CLI', { skip }, () => {
   it('ps shows docker columns; -q and --format work', async () => {
     await d.berth(['run', '-d', '--name', 'pscheck', '-l', 'k=v', 'busybox', 'sleep', '60'])
     const ps = await d.berth(['ps'])
-    assert.match(ps.stdout.split('\n')[0]!, /^CONTAINER ID\s+IMAGE\s+COMMAND\s+CREATED\s+STATUS\s+PORTS\s+NAMES$/)
+    assert.match(
+      ps.stdout.split('\n')[0]!,
+      /^CONTAINER ID\s+IMAGE\s+COMMAND\s+CREATED\s+STATUS\s+PORTS\s+NAMES$/,
+    )
     assert.match(ps.stdout, /busybox\s+"sleep 60"\s+.*Up .*pscheck/)
     const q = await d.berth(['ps', '-q', '--filter', 'label=k=v'])
     assert.match(q.stdout.trim(), /^[0-9a-f]{12}$/)
@@ -59,7 +62,15 @@ describe('berth CLI', { skip }, () => {
   })
 
   it('logs with --tail, --timestamps and --follow', async () => {
-    await d.berth(['run', '--name', 'logger', 'busybox', 'sh', '-c', 'for i in 1 2 3 4; do echo $i; done; echo err >&2'])
+    await d.berth([
+      'run',
+      '--name',
+      'logger',
+      'busybox',
+      'sh',
+      '-c',
+      'for i in 1 2 3 4; do echo $i; done; echo err >&2',
+    ])
     assert.equal((await d.berth(['logs', 'logger'])).stdout, '1\n2\n3\n4\n')
     assert.equal((await d.berth(['logs', 'logger'])).stderr, 'err\n')
     assert.equal((await d.berth(['logs', '--tail', '2', 'logger'])).stdout, '4\n')
@@ -91,7 +102,10 @@ describe('berth CLI', { skip }, () => {
     const conflict = await d.berth(['rmi', 'example.com/team/box:v1', 'busybox'])
     assert.notEqual(conflict.code, 0)
     assert.match(conflict.stdout, /Untagged: example.com\/team\/box:v1/)
-    assert.match(conflict.stderr, /conflict: unable to remove repository reference "busybox" \(must force\) - container [0-9a-f]{12} is using its referenced image/)
+    assert.match(
+      conflict.stderr,
+      /conflict: unable to remove repository reference "busybox" \(must force\) - container [0-9a-f]{12} is using its referenced image/,
+    )
     await d.berth(['rm', used.stdout.trim()])
     assert.equal((await d.berth(['image', 'inspect', 'busybox'])).code, 0)
     assert.notEqual((await d.berth(['image', 'inspect', 'example.com/team/box:v1'])).code, 0)

@@ -3,7 +3,7 @@
 // keep working on re-adopted containers.
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { TestDaemon, e2eSkipReason, sleep } from '../support/daemon.ts'
+import { e2eSkipReason, sleep, TestDaemon } from '../support/daemon.ts'
 
 const skip = e2eSkipReason()
 
@@ -17,9 +17,27 @@ describe('daemon kill -9 and restart', { skip }, () => {
   })
 
   it('keeps containers running and records exits that happened while down', async () => {
-    const long = await d.berth(['run', '-d', '--name', 'survivor', 'busybox', 'sh', '-c', 'echo up; sleep 300'])
+    const long = await d.berth([
+      'run',
+      '-d',
+      '--name',
+      'survivor',
+      'busybox',
+      'sh',
+      '-c',
+      'echo up; sleep 300',
+    ])
     assert.equal(long.code, 0, long.stderr)
-    const short = await d.berth(['run', '-d', '--name', 'quitter', 'busybox', 'sh', '-c', 'sleep 2; echo bye; exit 7'])
+    const short = await d.berth([
+      'run',
+      '-d',
+      '--name',
+      'quitter',
+      'busybox',
+      'sh',
+      '-c',
+      'sleep 2; echo bye; exit 7',
+    ])
     assert.equal(short.code, 0, short.stderr)
     const pid = (await d.api('GET', '/containers/survivor/json')).json().State.Pid as number
     assert.ok(pid > 0)

@@ -1,7 +1,7 @@
 // The real docker CLI against a real berthd: run, ps, logs, inspect, stop/kill/rm, images.
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { TestDaemon, e2eSkipReason } from '../support/daemon.ts'
+import { e2eSkipReason, TestDaemon } from '../support/daemon.ts'
 
 const skip = e2eSkipReason()
 
@@ -37,7 +37,16 @@ describe('docker CLI against berthd', { skip }, () => {
   })
 
   it('runs in real isolation: own pid namespace, hostname and root', async () => {
-    const r = await d.docker(['run', '--rm', '--hostname', 'boxy', 'busybox', 'sh', '-c', 'echo $$; hostname; ls /'])
+    const r = await d.docker([
+      'run',
+      '--rm',
+      '--hostname',
+      'boxy',
+      'busybox',
+      'sh',
+      '-c',
+      'echo $$; hostname; ls /',
+    ])
     assert.equal(r.code, 0, r.stderr)
     const [pid, host, ...root] = r.stdout.trim().split('\n')
     assert.equal(pid, '1')
@@ -52,7 +61,16 @@ describe('docker CLI against berthd', { skip }, () => {
   })
 
   it('detaches, lists, logs, stops and removes', async () => {
-    const run = await d.docker(['run', '-d', '--name', 'ticker', 'busybox', 'sh', '-c', 'echo started; while true; do sleep 1; done'])
+    const run = await d.docker([
+      'run',
+      '-d',
+      '--name',
+      'ticker',
+      'busybox',
+      'sh',
+      '-c',
+      'echo started; while true; do sleep 1; done',
+    ])
     assert.equal(run.code, 0, run.stderr)
     const id = run.stdout.trim()
     assert.match(id, /^[0-9a-f]{64}$/)
@@ -66,7 +84,10 @@ describe('docker CLI against berthd', { skip }, () => {
     assert.equal(logs, 'started\n')
     const rmRunning = await d.docker(['rm', 'ticker'])
     assert.notEqual(rmRunning.code, 0)
-    assert.match(rmRunning.stderr, /Error response from daemon: cannot remove container "\/?ticker": container is running/)
+    assert.match(
+      rmRunning.stderr,
+      /Error response from daemon: cannot remove container "\/?ticker": container is running/,
+    )
     const stop = await d.docker(['stop', '-t', '1', 'ticker'])
     assert.equal(stop.code, 0, stop.stderr)
     const state = await d.docker(['inspect', '-f', '{{.State.Status}} {{.State.Running}}', 'ticker'])

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { PassThrough } from 'node:stream'
 import { after, before, describe, it } from 'node:test'
 import Docker from 'dockerode'
-import { TestDaemon, e2eSkipReason } from '../support/daemon.ts'
+import { e2eSkipReason, TestDaemon } from '../support/daemon.ts'
 
 const skip = e2eSkipReason()
 
@@ -27,7 +27,12 @@ describe('dockerode against berthd', { skip }, () => {
   })
 
   it('creates, attaches, starts, waits and removes a container', async () => {
-    const c = await docker.createContainer({ Image: 'busybox', Cmd: ['sh', '-c', 'echo hi; echo oops >&2; exit 4'], AttachStdout: true, AttachStderr: true })
+    const c = await docker.createContainer({
+      Image: 'busybox',
+      Cmd: ['sh', '-c', 'echo hi; echo oops >&2; exit 4'],
+      AttachStdout: true,
+      AttachStderr: true,
+    })
     const stream = await c.attach({ stream: true, stdout: true, stderr: true, hijack: true })
     const out = new PassThrough()
     const err = new PassThrough()
@@ -50,7 +55,10 @@ describe('dockerode against berthd', { skip }, () => {
   })
 
   it('reads logs with timestamps and tail', async () => {
-    const c = await docker.createContainer({ Image: 'busybox', Cmd: ['sh', '-c', 'for i in 1 2 3; do echo line$i; done'] })
+    const c = await docker.createContainer({
+      Image: 'busybox',
+      Cmd: ['sh', '-c', 'for i in 1 2 3; do echo line$i; done'],
+    })
     await c.start()
     await c.wait()
     const buf = (await c.logs({ stdout: true, tail: 2, timestamps: true })) as unknown as Buffer
@@ -64,7 +72,10 @@ describe('dockerode against berthd', { skip }, () => {
   it('lists with filters and prunes', async () => {
     const c = await docker.createContainer({ Image: 'busybox', Cmd: ['true'], Labels: { team: 'berth' } })
     const list = await docker.listContainers({ all: true, filters: { label: ['team=berth'] } })
-    assert.deepEqual(list.map((x) => x.Id), [c.id])
+    assert.deepEqual(
+      list.map((x) => x.Id),
+      [c.id],
+    )
     assert.equal(list[0]!.State, 'created')
     const pruned = await docker.pruneContainers()
     assert.ok(pruned.ContainersDeleted?.includes(c.id))
@@ -75,10 +86,17 @@ describe('dockerode against berthd', { skip }, () => {
     const c = await docker.createContainer({ Image: 'busybox', Cmd: ['true'] })
     await c.remove()
     const until = Math.floor(Date.now() / 1000) + 1
-    const stream = (await docker.getEvents({ since, until, filters: { container: [c.id] } })) as NodeJS.ReadableStream
+    const stream = (await docker.getEvents({
+      since,
+      until,
+      filters: { container: [c.id] },
+    })) as NodeJS.ReadableStream
     let text = ''
     for await (const chunk of stream) text += chunk.toString()
-    const actions = text.trim().split('\n').map((l) => JSON.parse(l).Action)
+    const actions = text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).Action)
     assert.deepEqual(actions, ['create', 'destroy'])
   })
 })

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { TestDaemon, e2eSkipReason, runProcess } from '../support/daemon.ts'
+import { e2eSkipReason, runProcess, TestDaemon } from '../support/daemon.ts'
 
 const skip = e2eSkipReason()
 
@@ -20,17 +20,65 @@ function freePort(): Promise<number> {
 
 function makeCerts(dir: string): void {
   const ssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' })
-  ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca-key.pem', '-out', 'ca.pem', '-days', '1', '-subj', '/CN=berth-test-ca')
+  ssl(
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    'ca-key.pem',
+    '-out',
+    'ca.pem',
+    '-days',
+    '1',
+    '-subj',
+    '/CN=berth-test-ca',
+  )
   for (const [name, cn, ext] of [
     ['server', '127.0.0.1', 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth'],
     ['client', 'client', 'extendedKeyUsage=clientAuth'],
   ] as const) {
-    ssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}-key.pem`, '-out', `${name}.csr`, '-subj', `/CN=${cn}`)
+    ssl(
+      'req',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      `${name}-key.pem`,
+      '-out',
+      `${name}.csr`,
+      '-subj',
+      `/CN=${cn}`,
+    )
     execFileSync('sh', ['-c', `printf '${ext}\\n' > ${name}.ext`], { cwd: dir })
-    ssl('x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca-key.pem', '-CAcreateserial', '-out', `${name}.pem`, '-days', '1', '-extfile', `${name}.ext`)
+    ssl(
+      'x509',
+      '-req',
+      '-in',
+      `${name}.csr`,
+      '-CA',
+      'ca.pem',
+      '-CAkey',
+      'ca-key.pem',
+      '-CAcreateserial',
+      '-out',
+      `${name}.pem`,
+      '-days',
+      '1',
+      '-extfile',
+      `${name}.ext`,
+    )
   }
   // The docker CLI looks for ca.pem, cert.pem and key.pem in DOCKER_CERT_PATH.
-  execFileSync('sh', ['-c', 'mkdir -p client && cp ca.pem client/ca.pem && cp client.pem client/cert.pem && cp client-key.pem client/key.pem'], { cwd: dir })
+  execFileSync(
+    'sh',
+    [
+      '-c',
+      'mkdir -p client && cp ca.pem client/ca.pem && cp client.pem client/cert.pem && cp client-key.pem client/key.pem',
+    ],
+    { cwd: dir },
+  )
 }
 
 describe('TCP with TLS client certificates', { skip }, () => {
@@ -42,7 +90,17 @@ describe('TCP with TLS client certificates', { skip }, () => {
       busybox: false,
       extraArgs: async (dir) => {
         makeCerts(dir)
-        return ['-H', `tcp://127.0.0.1:${port}`, '--tlsverify', '--tlscacert', join(dir, 'ca.pem'), '--tlscert', join(dir, 'server.pem'), '--tlskey', join(dir, 'server-key.pem')]
+        return [
+          '-H',
+          `tcp://127.0.0.1:${port}`,
+          '--tlsverify',
+          '--tlscacert',
+          join(dir, 'ca.pem'),
+          '--tlscert',
+          join(dir, 'server.pem'),
+          '--tlskey',
+          join(dir, 'server-key.pem'),
+        ]
       },
     })
   })
@@ -51,7 +109,13 @@ describe('TCP with TLS client certificates', { skip }, () => {
   })
 
   it('serves a client with a certificate signed by the CA', async () => {
-    const env = { ...process.env, DOCKER_HOST: `tcp://127.0.0.1:${port}`, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: join(d.dir, 'client'), DOCKER_CONFIG: join(d.dir, 'docker-config') }
+    const env = {
+      ...process.env,
+      DOCKER_HOST: `tcp://127.0.0.1:${port}`,
+      DOCKER_TLS_VERIFY: '1',
+      DOCKER_CERT_PATH: join(d.dir, 'client'),
+      DOCKER_CONFIG: join(d.dir, 'docker-config'),
+    }
     const r = await runProcess('docker', ['version', '--format', '{{.Server.APIVersion}}'], { env })
     assert.equal(r.code, 0, r.stderr)
     assert.equal(r.stdout.trim(), '1.47')
@@ -61,7 +125,10 @@ describe('TCP with TLS client certificates', { skip }, () => {
     const { readFileSync } = await import('node:fs')
     const { request } = await import('node:https')
     const outcome = await new Promise<string>((resolve) => {
-      const req = request({ host: '127.0.0.1', port, path: '/_ping', ca: readFileSync(join(d.dir, 'ca.pem')) }, (res) => resolve(`status ${res.statusCode}`))
+      const req = request(
+        { host: '127.0.0.1', port, path: '/_ping', ca: readFileSync(join(d.dir, 'ca.pem')) },
+        (res) => resolve(`status ${res.statusCode}`),
+      )
       req.on('error', (e) => resolve(`error ${e.message}`))
       req.end()
     })

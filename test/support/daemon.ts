@@ -41,7 +41,9 @@ export class TestDaemon {
     this.host = `unix://${this.socket}`
   }
 
-  static async start(opts: { busybox?: boolean; extraArgs?: (dir: string) => Promise<string[]> } = {}): Promise<TestDaemon> {
+  static async start(
+    opts: { busybox?: boolean; extraArgs?: (dir: string) => Promise<string[]> } = {},
+  ): Promise<TestDaemon> {
     const d = new TestDaemon(await mkdtemp(join(tmpdir(), 'berth-e2e-')))
     if (opts.extraArgs) d.extraArgs = await opts.extraArgs(d.dir)
     await d.launch()
@@ -68,7 +70,20 @@ export class TestDaemon {
   async launch(): Promise<void> {
     const child = spawn(
       NODE,
-      [join(REPO, 'src/cmd/berthd.ts'), '-H', this.host, '--data-root', this.dataRoot, '--exec-root', this.execRoot, '--pidfile', join(this.dir, 'berthd.pid'), '--log-level', 'debug', ...this.extraArgs],
+      [
+        join(REPO, 'src/cmd/berthd.ts'),
+        '-H',
+        this.host,
+        '--data-root',
+        this.dataRoot,
+        '--exec-root',
+        this.execRoot,
+        '--pidfile',
+        join(this.dir, 'berthd.pid'),
+        '--log-level',
+        'debug',
+        ...this.extraArgs,
+      ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     )
     child.stdout?.on('data', (b: Buffer) => this.#log.push(b))
@@ -104,17 +119,37 @@ export class TestDaemon {
   }
 
   /** A raw API call over the socket. */
-  api(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: string; json: () => any; headers: Record<string, unknown> }> {
+  api(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; body: string; json: () => any; headers: Record<string, unknown> }> {
     return new Promise((resolvePromise, reject) => {
-      const payload = body === undefined ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body))
+      const payload =
+        body === undefined
+          ? undefined
+          : Buffer.isBuffer(body)
+            ? body
+            : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body))
       const req = request(
-        { socketPath: this.socket, method, path, headers: { 'Content-Type': 'application/json', ...headers } },
+        {
+          socketPath: this.socket,
+          method,
+          path,
+          headers: { 'Content-Type': 'application/json', ...headers },
+        },
         (res) => {
           const chunks: Buffer[] = []
           res.on('data', (c: Buffer) => chunks.push(c))
           res.on('end', () => {
             const text = Buffer.concat(chunks).toString('utf8')
-            resolvePromise({ status: res.statusCode ?? 0, body: text, json: () => JSON.parse(text), headers: res.headers })
+            resolvePromise({
+              status: res.statusCode ?? 0,
+              body: text,
+              json: () => JSON.parse(text),
+              headers: res.headers,
+            })
           })
         },
       )
@@ -126,25 +161,50 @@ export class TestDaemon {
   async importBusybox(tag = 'busybox:latest'): Promise<void> {
     const gen = spawnSync(NODE, [join(REPO, 'scripts/busybox-rootfs.mjs')], { maxBuffer: 64 << 20 })
     const [repo, t] = tag.split(':')
-    const res = await this.api('POST', `/images/create?fromSrc=-&repo=${repo}&tag=${t}&changes=${encodeURIComponent('CMD ["sh"]')}`, gen.stdout, { 'Content-Type': 'application/x-tar' })
-    if (res.status !== 200 || res.body.includes('"error')) throw new Error(`import failed: ${res.status} ${res.body}`)
+    const res = await this.api(
+      'POST',
+      `/images/create?fromSrc=-&repo=${repo}&tag=${t}&changes=${encodeURIComponent('CMD ["sh"]')}`,
+      gen.stdout,
+      { 'Content-Type': 'application/x-tar' },
+    )
+    if (res.status !== 200 || res.body.includes('"error'))
+      throw new Error(`import failed: ${res.status} ${res.body}`)
   }
 
   /** Runs the berth CLI (from source) against this daemon. */
-  berth(args: string[], opts: { input?: string | Buffer; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<RunResult> {
-    return runProcess(NODE, [join(REPO, 'src/cmd/berth.ts'), ...args], { ...opts, env: { ...process.env, BERTH_HOST: this.host, ...opts.env } })
+  berth(
+    args: string[],
+    opts: { input?: string | Buffer; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+  ): Promise<RunResult> {
+    return runProcess(NODE, [join(REPO, 'src/cmd/berth.ts'), ...args], {
+      ...opts,
+      env: { ...process.env, BERTH_HOST: this.host, ...opts.env },
+    })
   }
 
   /** Runs the real docker CLI against this daemon. */
-  docker(args: string[], opts: { input?: string | Buffer; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<RunResult> {
-    return runProcess('docker', args, { ...opts, env: { ...process.env, DOCKER_HOST: this.host, DOCKER_BUILDKIT: '0', DOCKER_CONFIG: join(this.dir, 'docker-config'), ...opts.env } })
+  docker(
+    args: string[],
+    opts: { input?: string | Buffer; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+  ): Promise<RunResult> {
+    return runProcess('docker', args, {
+      ...opts,
+      env: {
+        ...process.env,
+        DOCKER_HOST: this.host,
+        DOCKER_BUILDKIT: '0',
+        DOCKER_CONFIG: join(this.dir, 'docker-config'),
+        ...opts.env,
+      },
+    })
   }
 
   async stop(): Promise<void> {
     try {
       if (await this.ping()) {
         const list = await this.api('GET', '/containers/json?all=1')
-        for (const c of list.json() as Array<{ Id: string }>) await this.api('DELETE', `/containers/${c.Id}?force=1`)
+        for (const c of list.json() as Array<{ Id: string }>)
+          await this.api('DELETE', `/containers/${c.Id}?force=1`)
       }
     } finally {
       const child = this.#child
@@ -164,7 +224,8 @@ async function cleanupRoots(dir: string): Promise<void> {
   const runtimeRoot = join(dir, 'exec', 'runtime')
   if (existsSync(runtimeRoot)) {
     const list = spawnSync('runc', ['--root', runtimeRoot, 'list', '-q'], { encoding: 'utf8' })
-    for (const id of list.stdout.split('\n').filter(Boolean)) spawnSync('runc', ['--root', runtimeRoot, 'delete', '-f', id])
+    for (const id of list.stdout.split('\n').filter(Boolean))
+      spawnSync('runc', ['--root', runtimeRoot, 'delete', '-f', id])
   }
   const mounts = (await readFile('/proc/self/mountinfo', 'utf8'))
     .split('\n')
@@ -175,7 +236,11 @@ async function cleanupRoots(dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true })
 }
 
-export function runProcess(file: string, args: string[], opts: { input?: string | Buffer; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<RunResult> {
+export function runProcess(
+  file: string,
+  args: string[],
+  opts: { input?: string | Buffer; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<RunResult> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(file, args, { env: opts.env, stdio: ['pipe', 'pipe', 'pipe'] })
     const out: Buffer[] = []
@@ -186,7 +251,11 @@ export function runProcess(file: string, args: string[], opts: { input?: string 
     child.on('error', reject)
     child.on('close', (code) => {
       clearTimeout(timer)
-      resolvePromise({ code: code ?? -1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') })
+      resolvePromise({
+        code: code ?? -1,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+      })
     })
     child.stdin.end(opts.input ?? '')
   })

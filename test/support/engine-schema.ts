@@ -15,7 +15,10 @@ function translate(node: unknown): unknown {
   const out: Schema = {}
   for (const [k, v] of Object.entries(node)) {
     if (k === 'example' || k === 'x-go-name' || k === 'x-omitempty' || k === 'x-nullable') continue
-    out[k] = k === '$ref' && typeof v === 'string' ? v.replace('#/definitions/', 'engine#/definitions/') : translate(v)
+    out[k] =
+      k === '$ref' && typeof v === 'string'
+        ? v.replace('#/definitions/', 'engine#/definitions/')
+        : translate(v)
   }
   if ((node as Schema)['x-nullable'] === true) {
     if (typeof out.type === 'string') out.type = [out.type, 'null']
@@ -45,7 +48,11 @@ export function schemaErrors(name: string, value: unknown): string[] {
 }
 
 /** Errors of `value` against the response schema of an operation (by operationId) for `status`. */
-export function responseErrors(operationId: string, value: unknown, status: string | number = '200'): string[] {
+export function responseErrors(
+  operationId: string,
+  value: unknown,
+  status: string | number = '200',
+): string[] {
   const validate = responseValidator(operationId, String(status))
   if (validate(value)) return []
   return (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`)

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { initialState, type ContainerRecord } from '../../container/index.ts'
+import { type ContainerRecord, initialState } from '../../container/index.ts'
 import { InvalidArgumentError } from '../../lib/errors.ts'
 import { humanDuration, statusText, toCreateSpec } from './containers.ts'
 
@@ -22,7 +22,10 @@ describe('container codec', () => {
     assert.throws(() => toCreateSpec(undefined, undefined), InvalidArgumentError)
     assert.throws(() => toCreateSpec({}, undefined), /config cannot be empty/)
     assert.throws(() => toCreateSpec({ Image: 'b', Cmd: [1] }, undefined), InvalidArgumentError)
-    assert.throws(() => toCreateSpec({ Image: 'b', HostConfig: { Memory: 'lots' } }, undefined), InvalidArgumentError)
+    assert.throws(
+      () => toCreateSpec({ Image: 'b', HostConfig: { Memory: 'lots' } }, undefined),
+      InvalidArgumentError,
+    )
     assert.throws(() => toCreateSpec({ Image: 'b', WorkingDir: 'rel' }, undefined), /absolute path/)
   })
 

@@ -1,34 +1,43 @@
 // Engine JSON ⇄ container domain: the create body becomes a CreateSpec (validated, defaults
 // filled as Docker fills them), a ContainerRecord becomes ContainerInspectResponse and
 // ContainerSummary.
-import type { CreateSpec } from '../../container/index.ts'
-import type { ContainerConfig, ContainerRecord, HostConfig } from '../../container/index.ts'
+import type { ContainerConfig, ContainerRecord, CreateSpec, HostConfig } from '../../container/index.ts'
 import { InvalidArgumentError } from '../../lib/errors.ts'
 
 type Obj = Record<string, unknown>
 
 function obj(v: unknown, field: string): Obj {
   if (v === undefined || v === null) return {}
-  if (typeof v !== 'object' || Array.isArray(v)) throw new InvalidArgumentError(`json: cannot unmarshal ${typeof v} into Go struct field ${field} of type object`)
+  if (typeof v !== 'object' || Array.isArray(v))
+    throw new InvalidArgumentError(
+      `json: cannot unmarshal ${typeof v} into Go struct field ${field} of type object`,
+    )
   return v as Obj
 }
 
 function strArr(v: unknown, field: string): string[] | null {
   if (v === undefined || v === null) return null
   if (typeof v === 'string') return [v]
-  if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) throw new InvalidArgumentError(`invalid value for ${field}: expected a list of strings`)
+  if (!Array.isArray(v) || !v.every((x) => typeof x === 'string'))
+    throw new InvalidArgumentError(`invalid value for ${field}: expected a list of strings`)
   return v as string[]
 }
 
 function str(v: unknown, field: string): string {
   if (v === undefined || v === null) return ''
-  if (typeof v !== 'string') throw new InvalidArgumentError(`json: cannot unmarshal ${typeof v} into Go struct field ${field} of type string`)
+  if (typeof v !== 'string')
+    throw new InvalidArgumentError(
+      `json: cannot unmarshal ${typeof v} into Go struct field ${field} of type string`,
+    )
   return v
 }
 
 function num(v: unknown, field: string): number {
   if (v === undefined || v === null) return 0
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new InvalidArgumentError(`json: cannot unmarshal ${typeof v} into Go struct field ${field} of type int64`)
+  if (typeof v !== 'number' || !Number.isFinite(v))
+    throw new InvalidArgumentError(
+      `json: cannot unmarshal ${typeof v} into Go struct field ${field} of type int64`,
+    )
   return v
 }
 
@@ -37,7 +46,8 @@ function bool(v: unknown): boolean {
 }
 
 export function toCreateSpec(body: unknown, name: string | undefined): CreateSpec {
-  if (body === undefined) throw new InvalidArgumentError('config cannot be empty in order to create a container')
+  if (body === undefined)
+    throw new InvalidArgumentError('config cannot be empty in order to create a container')
   const b = obj(body, 'ContainerCreateRequest')
   const image = str(b.Image, 'Config.Image')
   if (!image) throw new InvalidArgumentError('config cannot be empty in order to create a container')
@@ -48,7 +58,9 @@ export function toCreateSpec(body: unknown, name: string | undefined): CreateSpe
     AttachStdin: bool(b.AttachStdin),
     AttachStdout: bool(b.AttachStdout),
     AttachStderr: bool(b.AttachStderr),
-    ExposedPorts: b.ExposedPorts ? (obj(b.ExposedPorts, 'Config.ExposedPorts') as ContainerConfig['ExposedPorts']) : undefined,
+    ExposedPorts: b.ExposedPorts
+      ? (obj(b.ExposedPorts, 'Config.ExposedPorts') as ContainerConfig['ExposedPorts'])
+      : undefined,
     Tty: bool(b.Tty),
     OpenStdin: bool(b.OpenStdin),
     StdinOnce: bool(b.StdinOnce),
@@ -62,12 +74,18 @@ export function toCreateSpec(body: unknown, name: string | undefined): CreateSpe
     OnBuild: null,
     Labels: (obj(b.Labels, 'Config.Labels') as Record<string, string>) ?? {},
     StopSignal: b.StopSignal ? str(b.StopSignal, 'Config.StopSignal') : undefined,
-    StopTimeout: b.StopTimeout === undefined || b.StopTimeout === null ? undefined : num(b.StopTimeout, 'Config.StopTimeout'),
+    StopTimeout:
+      b.StopTimeout === undefined || b.StopTimeout === null
+        ? undefined
+        : num(b.StopTimeout, 'Config.StopTimeout'),
   }
   if (config.WorkingDir && !config.WorkingDir.startsWith('/')) {
-    throw new InvalidArgumentError(`the working directory '${config.WorkingDir}' is invalid, it needs to be an absolute path`)
+    throw new InvalidArgumentError(
+      `the working directory '${config.WorkingDir}' is invalid, it needs to be an absolute path`,
+    )
   }
-  for (const e of config.Env) if (e.startsWith('=') || e === '') throw new InvalidArgumentError(`invalid environment variable: ${e}`)
+  for (const e of config.Env)
+    if (e.startsWith('=') || e === '') throw new InvalidArgumentError(`invalid environment variable: ${e}`)
   return { name, config, hostConfig: toHostConfig(obj(b.HostConfig, 'HostConfig')) }
 }
 
@@ -78,9 +96,14 @@ export function toHostConfig(h: Obj): HostConfig {
   return {
     ...h,
     Binds: strArr(h.Binds, 'Binds'),
-    NetworkMode: ((m) => (m === '' || m === 'default' ? 'bridge' : m))(str(h.NetworkMode, 'HostConfig.NetworkMode')),
+    NetworkMode: ((m) => (m === '' || m === 'default' ? 'bridge' : m))(
+      str(h.NetworkMode, 'HostConfig.NetworkMode'),
+    ),
     PortBindings: (obj(h.PortBindings, 'HostConfig.PortBindings') as HostConfig['PortBindings']) ?? {},
-    RestartPolicy: { Name: (str(rp.Name, 'RestartPolicy.Name') || 'no') as HostConfig['RestartPolicy']['Name'], MaximumRetryCount: num(rp.MaximumRetryCount, 'RestartPolicy.MaximumRetryCount') },
+    RestartPolicy: {
+      Name: (str(rp.Name, 'RestartPolicy.Name') || 'no') as HostConfig['RestartPolicy']['Name'],
+      MaximumRetryCount: num(rp.MaximumRetryCount, 'RestartPolicy.MaximumRetryCount'),
+    },
     AutoRemove: bool(h.AutoRemove),
     CapAdd: strArr(h.CapAdd, 'CapAdd'),
     CapDrop: strArr(h.CapDrop, 'CapDrop'),
@@ -106,11 +129,21 @@ export function toHostConfig(h: Obj): HostConfig {
     Ulimits: ulimits,
     OomScoreAdj: num(h.OomScoreAdj, 'HostConfig.OomScoreAdj'),
     Tmpfs: h.Tmpfs ? (obj(h.Tmpfs, 'HostConfig.Tmpfs') as Record<string, string>) : undefined,
-    LogConfig: { Type: str(log.Type, 'LogConfig.Type') || 'json-file', Config: (obj(log.Config, 'LogConfig.Config') as Record<string, string>) ?? {} },
+    LogConfig: {
+      Type: str(log.Type, 'LogConfig.Type') || 'json-file',
+      Config: (obj(log.Config, 'LogConfig.Config') as Record<string, string>) ?? {},
+    },
   }
 }
 
-export function toInspect(rec: ContainerRecord, extra: { graphDriver: { Name: string; Data: Record<string, string> } | null; sizeRw?: number; sizeRootFs?: number }): Obj {
+export function toInspect(
+  rec: ContainerRecord,
+  extra: {
+    graphDriver: { Name: string; Data: Record<string, string> } | null
+    sizeRw?: number
+    sizeRootFs?: number
+  },
+): Obj {
   const s = rec.state
   const out: Obj = {
     Id: rec.id,
@@ -161,18 +194,49 @@ function networkSettings(rec: ContainerRecord): Obj {
   const networks: Obj = {}
   if (mode === 'host' || mode === 'none' || mode === 'bridge' || mode === 'default') {
     networks[mode === 'default' ? 'bridge' : mode] = {
-      IPAMConfig: null, Links: null, Aliases: null, MacAddress: '', NetworkID: '', EndpointID: '', Gateway: '', IPAddress: '',
-      IPPrefixLen: 0, IPv6Gateway: '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0, DriverOpts: null, DNSNames: null,
+      IPAMConfig: null,
+      Links: null,
+      Aliases: null,
+      MacAddress: '',
+      NetworkID: '',
+      EndpointID: '',
+      Gateway: '',
+      IPAddress: '',
+      IPPrefixLen: 0,
+      IPv6Gateway: '',
+      GlobalIPv6Address: '',
+      GlobalIPv6PrefixLen: 0,
+      DriverOpts: null,
+      DNSNames: null,
     }
   }
   return {
-    Bridge: '', SandboxID: '', SandboxKey: rec.netnsPath ?? '', HairpinMode: false, LinkLocalIPv6Address: '', LinkLocalIPv6PrefixLen: 0,
-    Ports: {}, SecondaryIPAddresses: null, SecondaryIPv6Addresses: null, EndpointID: '', Gateway: '', GlobalIPv6Address: '',
-    GlobalIPv6PrefixLen: 0, IPAddress: '', IPPrefixLen: 0, IPv6Gateway: '', MacAddress: '', Networks: networks,
+    Bridge: '',
+    SandboxID: '',
+    SandboxKey: rec.netnsPath ?? '',
+    HairpinMode: false,
+    LinkLocalIPv6Address: '',
+    LinkLocalIPv6PrefixLen: 0,
+    Ports: {},
+    SecondaryIPAddresses: null,
+    SecondaryIPv6Addresses: null,
+    EndpointID: '',
+    Gateway: '',
+    GlobalIPv6Address: '',
+    GlobalIPv6PrefixLen: 0,
+    IPAddress: '',
+    IPPrefixLen: 0,
+    IPv6Gateway: '',
+    MacAddress: '',
+    Networks: networks,
   }
 }
 
-export function toSummary(rec: ContainerRecord, statusText: string, size?: { rw: number; rootFs: number }): Obj {
+export function toSummary(
+  rec: ContainerRecord,
+  statusText: string,
+  size?: { rw: number; rootFs: number },
+): Obj {
   const command = [rec.path, ...rec.args].map((a) => (/\s/.test(a) ? `'${a}'` : a)).join(' ')
   const out: Obj = {
     Id: rec.id,
@@ -207,7 +271,9 @@ export function statusText(rec: ContainerRecord, now = Date.now()): string {
     case 'restarting':
       return `Restarting (${s.exitCode}) ${humanDuration(now - Date.parse(s.finishedAt))} ago`
     case 'exited':
-      return s.finishedAt.startsWith('0001') ? 'Created' : `Exited (${s.exitCode}) ${humanDuration(now - Date.parse(s.finishedAt))} ago`
+      return s.finishedAt.startsWith('0001')
+        ? 'Created'
+        : `Exited (${s.exitCode}) ${humanDuration(now - Date.parse(s.finishedAt))} ago`
     case 'removing':
       return 'Removal In Progress'
     case 'dead':

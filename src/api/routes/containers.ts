@@ -1,11 +1,12 @@
 // Engine API container routes: parse, call one service method, encode.
-import { toCreateSpec, toInspect, toSummary, statusText } from '../codec/containers.ts'
+
 import type { ContainerIoService, ContainerService, LogEntry } from '../../container/index.ts'
 import type { ImageServiceContract } from '../../image/image-service-contract.ts'
 import { InvalidArgumentError } from '../../lib/errors.ts'
+import { statusText, toCreateSpec, toInspect, toSummary } from '../codec/containers.ts'
 import { bool, filters, int, str } from '../query.ts'
-import { type ApiReply, type ApiRequest, type Route, del, get, json, noContent, post } from '../router.ts'
-import { MULTIPLEXED, RAW_STREAM, frame } from '../stream/multiplex.ts'
+import { type ApiReply, type ApiRequest, del, get, json, noContent, post, type Route } from '../router.ts'
+import { frame, MULTIPLEXED, RAW_STREAM } from '../stream/multiplex.ts'
 
 export interface ContainerRouteDeps {
   containers: ContainerService
@@ -53,7 +54,9 @@ export function containerRoutes(d: ContainerRouteDeps): Route[] {
     post('/containers/:id/attach', (req) => containerAttach(d, req)),
     post('/containers/:id/resize', async (req) => {
       const rec = d.containers.get(req.params.id!)
-      await d.containers.deps.runtime.resize(rec.id, { height: int(req, 'h') ?? 0, width: int(req, 'w') ?? 0 }).catch(() => undefined)
+      await d.containers.deps.runtime
+        .resize(rec.id, { height: int(req, 'h') ?? 0, width: int(req, 'w') ?? 0 })
+        .catch(() => undefined)
       return { kind: 'empty', status: 200 }
     }),
     del('/containers/:id', async (req) => {
@@ -76,7 +79,12 @@ async function containerList(d: ContainerRouteDeps, req: ApiRequest): Promise<Ap
     const image = await d.images.resolve(ref).catch(() => undefined)
     if (image) ancestors.set(ref, image.id)
   }
-  const list = d.containers.list({ all: bool(req, 'all'), limit: int(req, 'limit'), filters: f, imageIdOf: (ref) => ancestors.get(ref) })
+  const list = d.containers.list({
+    all: bool(req, 'all'),
+    limit: int(req, 'limit'),
+    filters: f,
+    imageIdOf: (ref) => ancestors.get(ref),
+  })
   const now = Date.now()
   const withSize = bool(req, 'size')
   const out = []
@@ -97,7 +105,15 @@ async function containerInspect(d: ContainerRouteDeps, req: ApiRequest): Promise
   const rec = d.containers.get(req.params.id!)
   const rootfs = await d.images.rootfs(rec.id).catch(() => undefined)
   const graphDriver = rootfs
-    ? { Name: 'overlay2', Data: { LowerDir: rootfs.lowerDirs.join(':'), UpperDir: rootfs.upperDir, WorkDir: rootfs.workDir, MergedDir: rootfs.mergedDir } }
+    ? {
+        Name: 'overlay2',
+        Data: {
+          LowerDir: rootfs.lowerDirs.join(':'),
+          UpperDir: rootfs.upperDir,
+          WorkDir: rootfs.workDir,
+          MergedDir: rootfs.mergedDir,
+        },
+      }
     : null
   const size = bool(req, 'size') ? await sizeOf(d, rec.id, rec.imageId) : undefined
   return json(toInspect(rec, { graphDriver, sizeRw: size?.rw, sizeRootFs: size?.rootFs }))
@@ -113,7 +129,8 @@ async function containerPrune(d: ContainerRouteDeps, req: ApiRequest): Promise<A
   const deleted: string[] = []
   let reclaimed = 0
   for (const rec of d.containers.all()) {
-    if (rec.state.status !== 'exited' && rec.state.status !== 'created' && rec.state.status !== 'dead') continue
+    if (rec.state.status !== 'exited' && rec.state.status !== 'created' && rec.state.status !== 'dead')
+      continue
     if (until !== undefined && BigInt(Date.parse(rec.created)) * 1_000_000n >= until) continue
     if (!(f.label ?? []).every((l) => labelMatches(rec.config.Labels, l, true))) continue
     if (!(f['label!'] ?? []).every((l) => labelMatches(rec.config.Labels, l, false))) continue
@@ -132,7 +149,8 @@ function labelMatches(labels: Record<string, string>, expr: string, want: boolea
 
 async function containerWait(d: ContainerRouteDeps, req: ApiRequest): Promise<ApiReply> {
   const condition = str(req, 'condition') || 'not-running'
-  if (!['not-running', 'next-exit', 'removed'].includes(condition)) throw new InvalidArgumentError(`invalid condition: "${condition}"`)
+  if (!['not-running', 'next-exit', 'removed'].includes(condition))
+    throw new InvalidArgumentError(`invalid condition: "${condition}"`)
   d.containers.get(req.params.id!)
   const result = d.containers.wait(req.params.id!, condition as 'not-running', req.signal)
   // Headers go out at once (clients wait for them before starting the container); the body when it exits.
@@ -145,7 +163,8 @@ async function containerWait(d: ContainerRouteDeps, req: ApiRequest): Promise<Ap
 async function containerLogs(d: ContainerRouteDeps, req: ApiRequest): Promise<ApiReply> {
   const stdout = bool(req, 'stdout')
   const stderr = bool(req, 'stderr')
-  if (!stdout && !stderr) throw new InvalidArgumentError('Bad parameters: you must choose at least one stream')
+  if (!stdout && !stderr)
+    throw new InvalidArgumentError('Bad parameters: you must choose at least one stream')
   const tailRaw = str(req, 'tail')
   const tail = tailRaw === undefined || tailRaw === 'all' || tailRaw === '' ? undefined : Number(tailRaw)
   const { tty, entries } = d.io.logs(req.params.id!, {
@@ -164,7 +183,10 @@ async function containerLogs(d: ContainerRouteDeps, req: ApiRequest): Promise<Ap
   }
 }
 
-async function* encodeEntries(entries: AsyncIterable<LogEntry>, o: { tty: boolean; stdout: boolean; stderr: boolean; timestamps: boolean }) {
+async function* encodeEntries(
+  entries: AsyncIterable<LogEntry>,
+  o: { tty: boolean; stdout: boolean; stderr: boolean; timestamps: boolean },
+) {
   const batch: Buffer[] = []
   let size = 0
   for await (const e of entries) {
@@ -182,7 +204,10 @@ async function* encodeEntries(entries: AsyncIterable<LogEntry>, o: { tty: boolea
   if (batch.length) yield Buffer.concat(batch)
 }
 
-async function* flushEach(entries: AsyncIterable<LogEntry>, o: { tty: boolean; stdout: boolean; stderr: boolean }) {
+async function* flushEach(
+  entries: AsyncIterable<LogEntry>,
+  o: { tty: boolean; stdout: boolean; stderr: boolean },
+) {
   for await (const e of entries) {
     if (e.stream === 'stdout' ? !o.stdout : !o.stderr) continue
     yield o.tty ? e.data : frame(e.stream === 'stdout' ? 1 : 2, e.data)

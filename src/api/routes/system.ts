@@ -2,7 +2,7 @@
 import { type EngineEvent, type EventBus, eventMatches } from '../../events/index.ts'
 import type { SystemService } from '../../system/index.ts'
 import { filters, str } from '../query.ts'
-import { API_VERSION, type ApiReply, type ApiRequest, type Route, get, head, json } from '../router.ts'
+import { API_VERSION, type ApiReply, type ApiRequest, get, head, json, type Route } from '../router.ts'
 import { parseTimeNs } from './containers.ts'
 
 export interface SystemRouteDeps {
@@ -21,7 +21,13 @@ const PING_HEADERS = {
 }
 
 export function systemRoutes(d: SystemRouteDeps): Route[] {
-  const ping = async (): Promise<ApiReply> => ({ kind: 'text', status: 200, body: 'OK', contentType: 'text/plain; charset=utf-8', headers: PING_HEADERS })
+  const ping = async (): Promise<ApiReply> => ({
+    kind: 'text',
+    status: 200,
+    body: 'OK',
+    contentType: 'text/plain; charset=utf-8',
+    headers: PING_HEADERS,
+  })
   return [
     get('/_ping', ping),
     head('/_ping', ping),
@@ -49,7 +55,8 @@ async function systemEvents(d: SystemRouteDeps, req: ApiRequest): Promise<ApiRep
     try {
       const inWindow = (e: EngineEvent) => untilNs === undefined || BigInt(e.timeNano) <= untilNs
       if (sinceNs !== undefined) {
-        for (const e of bus.history(sinceNs)) if (inWindow(e) && eventMatches(e, f)) yield `${JSON.stringify(e)}\n`
+        for (const e of bus.history(sinceNs))
+          if (inWindow(e) && eventMatches(e, f)) yield `${JSON.stringify(e)}\n`
       }
       const nowNs = BigInt(Date.now()) * 1_000_000n
       if (untilNs !== undefined && untilNs <= nowNs) return
