@@ -43,7 +43,10 @@ export PATH="$(dirname "$NODE_BIN"):$PATH"
 stamp=node_modules/.berth-lock
 if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
   say "npm ci"
-  npm ci --no-audit --no-fund --loglevel=error
+  # This machine's npm registry lacks some other-platform optional packages (biome's, the
+  # unix-socket addon's), which npm ci reports as a lock mismatch; npm install then installs
+  # exactly the locked versions for this platform.
+  npm ci --no-audit --no-fund --loglevel=error 2>/dev/null || npm install --no-audit --no-fund --no-save --loglevel=error
   cp package-lock.json "$stamp"
 fi
 "$NODE_BIN" scripts/build.mjs

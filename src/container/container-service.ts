@@ -224,12 +224,15 @@ export class ContainerService {
 
   /** Releases what a started container held: runtime record, rootfs mount. Idempotent. */
   async #cleanupAfterStop(rec: ContainerRecord): Promise<void> {
-    await this.#d.runtime
-      .delete(rec.id, { force: true })
-      .catch((e) => this.#d.log.warn('runtime delete failed', { id: rec.id, err: messageOf(e) }))
-    await this.#d.images
-      .unmountRootfs(rec.id)
-      .catch((e) => this.#d.log.warn('unmount failed', { id: rec.id, err: messageOf(e) }))
+    // Independent steps, run together: this sits on the path of every `run --rm`.
+    await Promise.all([
+      this.#d.runtime
+        .delete(rec.id, { force: true })
+        .catch((e) => this.#d.log.warn('runtime delete failed', { id: rec.id, err: messageOf(e) })),
+      this.#d.images
+        .unmountRootfs(rec.id)
+        .catch((e) => this.#d.log.warn('unmount failed', { id: rec.id, err: messageOf(e) })),
+    ])
   }
 
   /** Records an exit the runtime reported. Called with the container's lock held. */
@@ -237,7 +240,7 @@ export class ContainerService {
     if (rec.state.status !== 'running' && rec.state.status !== 'paused') return false
     const exit = await this.#d.runtime.exitStatus(rec.id)
     if (!exit) return false
-    await this.#cleanupAfterStop(rec)
+    const cleaned = this.#cleanupAfterStop(rec)
     rec.state = {
       ...rec.state,
       status: 'exited',
@@ -246,7 +249,7 @@ export class ContainerService {
       oomKilled: exit.oomKilled,
       finishedAt: exit.finishedAt.toISOString(),
     }
-    await this.#d.store.save(rec)
+    await Promise.all([cleaned, this.#d.store.save(rec)])
     if (exit.oomKilled) this.#d.publisher.publish('container', 'oom', rec.id, this.#attrs(rec))
     this.#d.publisher.publish('container', 'die', rec.id, {
       ...this.#attrs(rec),
@@ -388,10 +391,14 @@ export class ContainerService {
   /** Deletes a stopped container and everything it owns. Called with the lock held. */
   async removeRecord(rec: ContainerRecord): Promise<void> {
     if (!this.#d.store.find(rec.id)) return
+    const wasActive = rec.state.status === 'running' || rec.state.status === 'paused'
     rec.state.status = 'removing'
-    await this.#cleanupAfterStop(rec)
-    await this.#d.images.removeRootfs(rec.id)
-    await rm(`${this.#d.bundleRoot}/${rec.id}`, { recursive: true, force: true })
+    if (wasActive) await this.#cleanupAfterStop(rec)
+    await Promise.all([
+      this.#d.images.removeRootfs(rec.id),
+      rm(`${this.#d.bundleRoot}/${rec.id}`, { recursive: true, force: true }),
+      this.#d.runtime.delete(rec.id, { force: true }).catch(() => undefined),
+    ])
     await this.#d.store.delete(rec.id)
     this.#d.publisher.publish('container', 'destroy', rec.id, this.#attrs(rec))
     this.waiters.notify(rec.id, 'removed', rec.state.exitCode)
