@@ -13,6 +13,8 @@ await build({
   sourcemap: 'linked',
   legalComments: 'none',
   logLevel: 'warning',
+  // Native addons stay in node_modules (dist/ sits beside it).
+  external: ['node-unix-socket'],
   banner: {
     js: "import { createRequire as __berthRequire } from 'node:module'; const require = __berthRequire(import.meta.url);",
   },
