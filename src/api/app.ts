@@ -178,6 +178,12 @@ function writeReply(
 ): Promise<void> | void {
   switch (reply.kind) {
     case 'json': {
+      if (reply.status === 304) {
+        // HTTP forbids a body on 304; Docker sends none.
+        res.writeHead(304, { ...SERVER_HEADERS, ...reply.headers })
+        res.end()
+        return
+      }
       const text = `${JSON.stringify(reply.body)}\n`
       res.writeHead(reply.status, {
         ...SERVER_HEADERS,

@@ -285,13 +285,10 @@ export class ContainerService {
     const exited = this.waiters.nextExit(rec.id)
     if (rec.state.status === 'paused') await this.#d.runtime.resume(rec.id).catch(() => undefined)
     await this.#signal(rec, signal)
-    const done =
-      timeout < 0
-        ? await exited.then(() => true)
-        : await Promise.race([exited.then(() => true), sleep(timeout * 1000).then(() => false)])
+    const done = timeout < 0 ? await exited.then(() => true) : await within(exited, timeout * 1000)
     if (!done) {
       await this.#signal(rec, 'SIGKILL')
-      await Promise.race([exited, sleep(10_000)])
+      await within(exited, 10_000)
     }
     this.#d.publisher.publish('container', 'stop', rec.id, this.#attrs(rec))
   }
@@ -383,7 +380,7 @@ export class ContainerService {
       rec.state.stoppedByUser = true
       const exited = this.waiters.nextExit(rec.id)
       await this.#signal(rec, 'SIGKILL')
-      await Promise.race([exited, sleep(10_000)])
+      await within(exited, 10_000)
     }
     await this.withLock(rec.id, () => this.removeRecord(rec))
   }
@@ -512,8 +509,13 @@ function ms(n: number): number {
   return Math.round(n * 10) / 10
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms))
+/** Resolves true if `p` settles within `ms`, false otherwise; never leaves a timer behind. */
+function within(p: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<boolean>((r) => {
+    timer = setTimeout(() => r(false), ms)
+  })
+  return Promise.race([p.then(() => true), timeout]).finally(() => clearTimeout(timer))
 }
 
 function abortable<T>(p: Promise<T>, signal?: AbortSignal): Promise<T> {

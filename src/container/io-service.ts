@@ -71,6 +71,7 @@ export class ContainerIoService {
     let stdin: NodeJS.WritableStream | undefined
     if (opts.stdin && rec.config.OpenStdin)
       stdin = await this.#stdinOf(rec.id, rec.state.status === 'running')
+    this.#svc.deps.publisher.publish('container', 'attach', rec.id, this.#svc.attrs(rec))
     return { tty: rec.config.Tty, output: output(), stdin }
   }
 

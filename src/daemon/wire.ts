@@ -1,112 +1,52 @@
-// The composition root: builds every service once and hands each consumer only what it needs.
+// The composition root: reads host facts, builds the real runtime (conmon + runc/crun) and
+// every service over it, and starts the container monitor (re-adopting running containers).
 import { existsSync } from 'node:fs'
 import { mkdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { type ApiApp, createApiApp } from '../api/app.ts'
-import { containerRoutes } from '../api/routes/containers.ts'
-import { imageRoutes } from '../api/routes/images.ts'
-import { systemRoutes } from '../api/routes/system.ts'
-import { readDaemonCapabilities } from '../container/capabilities.ts'
-import { ContainerIoService, ContainerMonitor, ContainerService, ContainerStore } from '../container/index.ts'
-import { EventBus } from '../events/index.ts'
-import { ImageService } from '../image/index.ts'
 import { writeFileAtomic } from '../lib/fs-atomic.ts'
 import { newId } from '../lib/ids.ts'
 import type { Logger } from '../lib/log.ts'
-import { ConmonRuntime, detectCgroups, readHostRlimits } from '../runtime/index.ts'
-import { SystemService } from '../system/index.ts'
+import { ConmonRuntime } from '../runtime/index.ts'
 import type { DaemonConfig } from './config.ts'
-import { dataUsage } from './data-usage.ts'
+import { buildServices, readHostFacts, type Services } from './services.ts'
 
-export interface Daemon {
-  app: ApiApp
-  monitor: ContainerMonitor
-  events: EventBus
-}
-
-export async function wire(cfg: DaemonConfig, log: Logger): Promise<Daemon> {
+export async function wire(cfg: DaemonConfig, log: Logger): Promise<Services> {
   await mkdir(cfg.dataRoot, { recursive: true, mode: 0o710 })
   await mkdir(cfg.execRoot, { recursive: true, mode: 0o700 })
-  const events = new EventBus()
-  const images = new ImageService({ root: cfg.dataRoot, publisher: events, log })
-  await images.init()
-  const runtimePath = resolveRuntime(cfg)
+  const host = await readHostFacts()
   const runtime = new ConmonRuntime({
     conmonPath: findBinary('conmon'),
-    runtimePath,
+    runtimePath: cfg.runtimes[cfg.defaultRuntime]?.path ?? findBinary(cfg.defaultRuntime),
     runtimeName: cfg.defaultRuntime,
     stateRoot: join(cfg.execRoot, 'runtime'),
     execRoot: join(cfg.execRoot, 'conmon'),
     log,
   })
-  const cgroups = await detectCgroups()
-  const store = new ContainerStore(cfg.dataRoot, log)
-  await store.load()
-  const containers = new ContainerService({
-    store,
-    images,
+  const runtimes: Record<string, { path: string }> = { runc: { path: findBinary('runc') } }
+  if (existsSync(findBinary('crun'))) runtimes.crun = { path: findBinary('crun') }
+  const services = await buildServices({
+    dataRoot: cfg.dataRoot,
+    execRoot: cfg.execRoot,
     runtime,
-    publisher: events,
     log,
-    bundleRoot: join(cfg.execRoot, 'bundles'),
     initPath: findBinary('tini-static'),
-    host: {
-      capabilities: await readDaemonCapabilities(),
-      rlimits: await readHostRlimits(),
-      cgroup: { version: cgroups.version, swap: cgroups.swap },
-    },
-  })
-  images.setUsageProbe((imageId) => {
-    const users = containers.all().filter((c) => c.imageId === imageId)
-    const running = users.find((c) => c.state.status === 'running' || c.state.status === 'paused')
-    const user = running ?? users[0]
-    return user ? { containerId: user.id, running: running !== undefined } : undefined
-  })
-  const io = new ContainerIoService(containers)
-  const system = new SystemService({
-    containers,
-    images,
-    eventListeners: () => events.listenerCount(),
-    host: {
-      cgroupVersion: cgroups.version === 'v2' ? '2' : '1',
+    oci: host.oci,
+    system: {
+      cgroupVersion: host.cgroupVersion,
       cgroupDriver: 'cgroupfs',
-      runtimes: {
-        runc: { path: findBinary('runc') },
-        ...(existsOr('crun') ? { crun: { path: findBinary('crun') } } : {}),
-        ...cfg.runtimes,
-      },
+      runtimes: { ...runtimes, ...cfg.runtimes },
       defaultRuntime: cfg.defaultRuntime,
-      dataRoot: cfg.dataRoot,
       daemonId: await daemonId(cfg.dataRoot),
       securityOptions: ['name=seccomp,profile=builtin'],
       warnings: [],
       debug: cfg.logLevel === 'debug',
     },
   })
-  const app = createApiApp(
-    [
-      ...systemRoutes({ system, events, dataUsage: () => dataUsage(containers, images) }),
-      ...containerRoutes({ containers, io, images }),
-      ...imageRoutes(images),
-    ],
-    log,
-  )
-  const monitor = new ContainerMonitor(containers)
-  await monitor.start()
-  return { app, monitor, events }
-}
-
-function resolveRuntime(cfg: DaemonConfig): string {
-  const custom = cfg.runtimes[cfg.defaultRuntime]
-  if (custom) return custom.path
-  return findBinary(cfg.defaultRuntime)
+  await services.monitor.start()
+  return services
 }
 
 const SEARCH = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin']
-
-function existsOr(name: string): boolean {
-  return SEARCH.some((d) => existsSync(join(d, name)))
-}
 
 function findBinary(name: string): string {
   for (const d of SEARCH) {

@@ -152,6 +152,8 @@ export class SystemService {
       InitCommit: { ID: '' },
       SecurityOptions: h.securityOptions,
       CDISpecDirs: [],
+      // null when empty, as dockerd (Go nil slice) — like Plugins.Authorization, GenericResources and
+      // RegistryConfig's lists above; the spec has no x-nullable there, but clients read dockerd's null.
       Warnings: h.warnings.length ? h.warnings : null,
     }
   }

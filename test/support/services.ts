@@ -7,19 +7,15 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
-import { type ApiApp, createApiApp } from '../../src/api/app.ts'
-import { containerRoutes } from '../../src/api/routes/containers.ts'
-import { imageRoutes } from '../../src/api/routes/images.ts'
-import { systemRoutes } from '../../src/api/routes/system.ts'
-import { readDaemonCapabilities } from '../../src/container/capabilities.ts'
-import { ContainerIoService, ContainerMonitor, ContainerService, ContainerStore } from '../../src/container/index.ts'
-import { dataUsage } from '../../src/daemon/data-usage.ts'
-import { EventBus } from '../../src/events/index.ts'
-import { ImageService } from '../../src/image/index.ts'
+import type { ApiApp } from '../../src/api/app.ts'
+import type { ContainerIoService, ContainerMonitor, ContainerService } from '../../src/container/index.ts'
+import { buildServices, readHostFacts, type Services } from '../../src/daemon/services.ts'
+import type { EventBus } from '../../src/events/index.ts'
+import type { ImageService } from '../../src/image/index.ts'
 import { busyboxRootfsTar, haveBusybox } from '../../src/image/testing.ts'
 import { nullLogger } from '../../src/lib/log.ts'
-import { detectCgroups, type FakeBehaviour, FakeRuntime, readHostRlimits } from '../../src/runtime/index.ts'
-import { SystemService } from '../../src/system/index.ts'
+import { type FakeBehaviour, FakeRuntime } from '../../src/runtime/index.ts'
+import type { SystemService } from '../../src/system/index.ts'
 
 export interface TestServices {
   /** Temporary directory holding the data root and the exec root. */
@@ -50,109 +46,61 @@ export function servicesSkipReason(): string | undefined {
 }
 
 export async function startServices(opts: { busybox?: boolean } = {}): Promise<TestServices> {
-  const host = await hostFacts()
+  const host = await readHostFacts()
   const dir = await mkdtemp(join(tmpdir(), 'berth-api-'))
   const dataRoot = join(dir, 'data')
   const behaviours = new Map<string, FakeBehaviour>()
-  const events = new EventBus()
-  const images = new ImageService({ root: dataRoot, publisher: events, log: nullLogger })
   const runtime = new FakeRuntime({ behaviour: (id) => behaviours.get(id) ?? {} })
-  const store = new ContainerStore(dataRoot, nullLogger)
-  const containers = new ContainerService({
-    store,
-    images,
-    runtime,
-    publisher: events,
-    log: nullLogger,
-    bundleRoot: join(dir, 'exec', 'bundles'),
-    initPath: '/usr/bin/tini-static',
-    host: host.oci,
-  })
-  const io = new ContainerIoService(containers)
-  const monitor = new ContainerMonitor(containers)
-  let busyboxId: string | undefined
+  let services: Services | undefined
   const close = async () => {
-    for (const c of containers.all()) {
-      await containers.remove(c.id, { force: true, volumes: false }).catch(() => undefined)
-      await images.removeRootfs(c.id).catch(() => undefined)
+    const s = services
+    for (const c of s?.containers.all() ?? []) {
+      // End running containers through the fake first, then remove them.
+      if (c.state.status === 'running' || c.state.status === 'paused') {
+        const exited = s!.containers.wait(c.id, 'not-running').catch(() => undefined)
+        runtime.exit(c.id, 137)
+        await exited
+      }
+      await s!.containers.remove(c.id, { force: true, volumes: false }).catch(() => undefined)
+      await s!.images.removeRootfs(c.id).catch(() => undefined)
     }
-    monitor.stop()
+    s?.monitor.stop()
     await unmountUnder(dir)
     await rm(dir, { recursive: true, force: true })
   }
   try {
-    await images.init()
-    await store.load()
-    images.setUsageProbe((imageId) => {
-      const users = containers.all().filter((c) => c.imageId === imageId)
-      const running = users.find((c) => c.state.status === 'running' || c.state.status === 'paused')
-      const user = running ?? users[0]
-      return user ? { containerId: user.id, running: running !== undefined } : undefined
-    })
-    const system = new SystemService({
-      containers,
-      images,
-      eventListeners: () => events.listenerCount(),
-      host: {
+    services = await buildServices({
+      dataRoot,
+      execRoot: join(dir, 'exec'),
+      runtime,
+      log: nullLogger,
+      initPath: '/usr/bin/tini-static',
+      oci: host.oci,
+      system: {
         cgroupVersion: host.cgroupVersion,
         cgroupDriver: 'cgroupfs',
         runtimes: { runc: { path: '/usr/sbin/runc' } },
         defaultRuntime: 'runc',
-        dataRoot,
         daemonId: 'b6a3f0d1-6a1e-4a8e-9c1a-0d6f2b5e7c11',
         securityOptions: ['name=seccomp,profile=builtin'],
         warnings: [],
         debug: false,
       },
     })
-    const app = createApiApp(
-      [
-        ...systemRoutes({ system, events, dataUsage: () => dataUsage(containers, images) }),
-        ...containerRoutes({ containers, io, images }),
-        ...imageRoutes(images),
-      ],
-      nullLogger,
-    )
-    await monitor.start()
+    await services.monitor.start()
+    let busyboxId: string | undefined
     if (opts.busybox !== false) {
-      const img = await images.importRootfs(Readable.from([await busyboxRootfsTar()]), {
+      const img = await services.images.importRootfs(Readable.from([await busyboxRootfsTar()]), {
         reference: 'busybox:latest',
         changes: ['CMD ["sh"]'],
         message: 'Imported from -',
       })
       busyboxId = img.id
     }
-    return {
-      dir,
-      dataRoot,
-      app,
-      events,
-      images,
-      runtime,
-      containers,
-      io,
-      system,
-      monitor,
-      busyboxId,
-      behave: (id, b) => behaviours.set(id, b),
-      close,
-    }
+    return { ...services, dir, dataRoot, runtime, busyboxId, behave: (id, b) => behaviours.set(id, b), close }
   } catch (err) {
     await close()
     throw err
-  }
-}
-
-/** The host facts wire.ts reads once at start (capabilities, rlimits, cgroup layout). */
-async function hostFacts() {
-  const cgroups = await detectCgroups()
-  return {
-    cgroupVersion: cgroups.version === 'v2' ? ('2' as const) : ('1' as const),
-    oci: {
-      capabilities: await readDaemonCapabilities(),
-      rlimits: await readHostRlimits(),
-      cgroup: { version: cgroups.version, swap: cgroups.swap },
-    },
   }
 }
 

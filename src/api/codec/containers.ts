@@ -15,9 +15,12 @@ function obj(v: unknown, field: string): Obj {
   return v as Obj
 }
 
+/** Docker accepts a bare string only for Cmd, Entrypoint, CapAdd and CapDrop (strslice fields). */
+const STRSLICE = new Set(['Cmd', 'Entrypoint', 'CapAdd', 'CapDrop'])
+
 function strArr(v: unknown, field: string): string[] | null {
   if (v === undefined || v === null) return null
-  if (typeof v === 'string') return [v]
+  if (typeof v === 'string' && STRSLICE.has(field)) return [v]
   if (!Array.isArray(v) || !v.every((x) => typeof x === 'string'))
     throw new InvalidArgumentError(`invalid value for ${field}: expected a list of strings`)
   return v as string[]
@@ -136,6 +139,11 @@ export function toHostConfig(h: Obj): HostConfig {
   }
 }
 
+/** ContainerInspectResponse. Unset lists and maps stay null (HostConfig.Binds, CapAdd, CapDrop,
+ *  ExtraHosts, SecurityOpt, Ulimits; Config.Cmd, Entrypoint, Volumes; the endpoint's Links,
+ *  Aliases, DNSNames) as dockerd sends them (Go nil slices), although the spec gives them no
+ *  x-nullable: clients are written against dockerd (docker-py sees None). The conformance
+ *  tests accept exactly these (test/support/conformance.ts, DOCKER_NULLS). */
 export function toInspect(
   rec: ContainerRecord,
   extra: {
@@ -178,7 +186,7 @@ export function toInspect(
     ExecIDs: null,
     HostConfig: rec.hostConfig,
     GraphDriver: extra.graphDriver ?? { Name: 'overlay2', Data: {} },
-    Mounts: [],
+    Mounts: mountsOf(rec),
     Config: rec.config,
     NetworkSettings: networkSettings(rec),
   }
@@ -187,6 +195,30 @@ export function toInspect(
     out.SizeRootFs = extra.sizeRootFs ?? extra.sizeRw
   }
   return out
+}
+
+/** Inspect's Mounts for binds and tmpfs (volumes come with the storage work). */
+function mountsOf(rec: ContainerRecord): Obj[] {
+  const binds = (rec.hostConfig.Binds ?? []).map((b) => {
+    const [source = '', destination = '', mode = ''] = b.split(':')
+    return {
+      Type: 'bind',
+      Source: source,
+      Destination: destination,
+      Mode: mode,
+      RW: !mode.split(',').includes('ro'),
+      Propagation: 'rprivate',
+    }
+  })
+  const tmpfs = Object.keys(rec.hostConfig.Tmpfs ?? {}).map((destination) => ({
+    Type: 'tmpfs',
+    Source: '',
+    Destination: destination,
+    Mode: '',
+    RW: true,
+    Propagation: '',
+  }))
+  return [...binds, ...tmpfs]
 }
 
 function networkSettings(rec: ContainerRecord): Obj {
@@ -237,7 +269,8 @@ export function toSummary(
   statusText: string,
   size?: { rw: number; rootFs: number },
 ): Obj {
-  const command = [rec.path, ...rec.args].map((a) => (/\s/.test(a) ? `'${a}'` : a)).join(' ')
+  // As dockerd: arguments containing a space are single-quoted, the path never is.
+  const command = [rec.path, ...rec.args.map((a) => (a.includes(' ') ? `'${a}'` : a))].join(' ')
   const out: Obj = {
     Id: rec.id,
     Names: [rec.name],
@@ -251,7 +284,7 @@ export function toSummary(
     Status: statusText,
     HostConfig: { NetworkMode: rec.hostConfig.NetworkMode },
     NetworkSettings: { Networks: (networkSettings(rec).Networks as Obj) ?? {} },
-    Mounts: [],
+    Mounts: mountsOf(rec),
   }
   if (size) {
     out.SizeRw = size.rw
@@ -285,14 +318,14 @@ export function statusText(rec: ContainerRecord, now = Date.now()): string {
 
 /** Go's units.HumanDuration. */
 export function humanDuration(ms: number): string {
-  const secs = Math.round(ms / 1000)
+  const secs = Math.floor(ms / 1000)
   if (secs < 1) return 'Less than a second'
   if (secs === 1) return '1 second'
   if (secs < 60) return `${secs} seconds`
-  const mins = Math.round(ms / 60000)
+  const mins = Math.floor(ms / 60000)
   if (mins === 1) return 'About a minute'
   if (mins < 60) return `${mins} minutes`
-  const hours = Math.round(ms / 3600000)
+  const hours = Math.floor(ms / 3600000 + 0.5)
   if (hours === 1) return 'About an hour'
   if (hours < 48) return `${hours} hours`
   if (hours < 24 * 7 * 2) return `${Math.floor(hours / 24)} days`

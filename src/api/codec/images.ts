@@ -38,7 +38,9 @@ export function toImageSummary(img: Image, version: string): Record<string, unkn
   return out
 }
 
-/** Engine API ImageConfig: Docker sends every field, zero-valued when unset. */
+/** Engine API ImageConfig: Docker sends every field, zero-valued when unset; unset Env, Cmd,
+ *  Entrypoint, Volumes, OnBuild and Labels are null as in dockerd, though the spec does not
+ *  mark them x-nullable (clients expect dockerd's null; see test/support/conformance.ts). */
 export function toImageConfig(c: Image['config']): Record<string, unknown> {
   return {
     Hostname: '',

@@ -1,0 +1,92 @@
+// Builds every engine service over a data root and a Runtime, and the API route table over
+// them. wire.ts passes the real ConmonRuntime and host facts; in-process API tests pass a
+// FakeRuntime. The monitor is returned unstarted: the caller starts it once it is ready.
+import { join } from 'node:path'
+import { type ApiApp, createApiApp } from '../api/app.ts'
+import { containerRoutes } from '../api/routes/containers.ts'
+import { imageRoutes } from '../api/routes/images.ts'
+import { systemRoutes } from '../api/routes/system.ts'
+import type { HostFacts as OciHostFacts } from '../container/bundle.ts'
+import { readDaemonCapabilities } from '../container/capabilities.ts'
+import { ContainerIoService, ContainerMonitor, ContainerService, ContainerStore } from '../container/index.ts'
+import { EventBus } from '../events/index.ts'
+import { ImageService } from '../image/index.ts'
+import type { Logger } from '../lib/log.ts'
+import { detectCgroups, type Runtime, readHostRlimits } from '../runtime/index.ts'
+import { type HostFacts, SystemService } from '../system/index.ts'
+import { dataUsage } from './data-usage.ts'
+
+export interface ServiceOptions {
+  dataRoot: string
+  execRoot: string
+  runtime: Runtime
+  log: Logger
+  /** Host path of a static tini for --init. */
+  initPath: string
+  oci: OciHostFacts
+  /** What /info reports about the host and daemon (the data root is added here). */
+  system: Omit<HostFacts, 'dataRoot'>
+}
+
+export interface Services {
+  app: ApiApp
+  events: EventBus
+  images: ImageService
+  containers: ContainerService
+  io: ContainerIoService
+  system: SystemService
+  monitor: ContainerMonitor
+}
+
+export async function buildServices(o: ServiceOptions): Promise<Services> {
+  const events = new EventBus()
+  const images = new ImageService({ root: o.dataRoot, publisher: events, log: o.log })
+  await images.init()
+  const store = new ContainerStore(o.dataRoot, o.log)
+  await store.load()
+  const containers = new ContainerService({
+    store,
+    images,
+    runtime: o.runtime,
+    publisher: events,
+    log: o.log,
+    bundleRoot: join(o.execRoot, 'bundles'),
+    initPath: o.initPath,
+    host: o.oci,
+  })
+  images.setUsageProbe((imageId) => {
+    const users = containers.all().filter((c) => c.imageId === imageId)
+    const running = users.find((c) => c.state.status === 'running' || c.state.status === 'paused')
+    const user = running ?? users[0]
+    return user ? { containerId: user.id, running: running !== undefined } : undefined
+  })
+  const io = new ContainerIoService(containers)
+  const system = new SystemService({
+    containers,
+    images,
+    eventListeners: () => events.listenerCount(),
+    host: { ...o.system, dataRoot: o.dataRoot },
+  })
+  const app = createApiApp(
+    [
+      ...systemRoutes({ system, events, dataUsage: () => dataUsage(containers, images) }),
+      ...containerRoutes({ containers, io, images }),
+      ...imageRoutes(images),
+    ],
+    o.log,
+  )
+  return { app, events, images, containers, io, system, monitor: new ContainerMonitor(containers) }
+}
+
+/** Facts read once from the host: the daemon's capabilities, rlimits and cgroup layout. */
+export async function readHostFacts(): Promise<{ oci: OciHostFacts; cgroupVersion: '1' | '2' }> {
+  const cgroups = await detectCgroups()
+  return {
+    cgroupVersion: cgroups.version === 'v2' ? '2' : '1',
+    oci: {
+      capabilities: await readDaemonCapabilities(),
+      rlimits: await readHostRlimits(),
+      cgroup: { version: cgroups.version, swap: cgroups.swap },
+    },
+  }
+}

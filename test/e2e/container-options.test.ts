@@ -1,0 +1,148 @@
+// Create options and lifecycle behaviour on real containers, through the docker CLI: resource
+// limits reach the cgroup, security options reach the process, restart policies and wait
+// conditions behave as Docker's.
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import { e2eSkipReason, sleep, TestDaemon } from '../support/daemon.ts'
+
+const skip = e2eSkipReason()
+
+describe('container options', { skip }, () => {
+  let d: TestDaemon
+  before(async () => {
+    d = await TestDaemon.start()
+  })
+  after(async () => {
+    await d?.stop()
+  })
+
+  const run = async (args: string[]) => {
+    const r = await d.docker(['run', '--rm', ...args])
+    assert.equal(r.code, 0, r.stderr)
+    return r.stdout.trim()
+  }
+
+  it('applies memory, pids and cpu limits to the cgroup', async () => {
+    const mem = await run([
+      '-m',
+      '64m',
+      'busybox',
+      'sh',
+      '-c',
+      'cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null || cat /sys/fs/cgroup/memory.max',
+    ])
+    assert.equal(mem, String(64 * 1024 * 1024))
+    const pids = await run([
+      '--pids-limit',
+      '42',
+      'busybox',
+      'sh',
+      '-c',
+      'cat /sys/fs/cgroup/pids/pids.max 2>/dev/null || cat /sys/fs/cgroup/pids.max',
+    ])
+    assert.equal(pids, '42')
+    const cpu = await run([
+      '--cpus',
+      '0.5',
+      'busybox',
+      'sh',
+      '-c',
+      'cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us 2>/dev/null || cut -d" " -f1 /sys/fs/cgroup/cpu.max',
+    ])
+    assert.equal(cpu, '50000')
+  })
+
+  it('sets user, workdir, env and hostname', async () => {
+    const out = await run([
+      '-u',
+      'nobody',
+      '-w',
+      '/tmp',
+      '-e',
+      'FOO=bar',
+      '--hostname',
+      'h1',
+      'busybox',
+      'sh',
+      '-c',
+      'id -u; pwd; echo $FOO; hostname',
+    ])
+    assert.deepEqual(out.split('\n'), ['65534', '/tmp', 'bar', 'h1'])
+  })
+
+  it('drops capabilities, honours --read-only and --privileged', async () => {
+    const capsDefault = await run(['busybox', 'sh', '-c', 'grep CapEff /proc/self/status'])
+    const capsDropped = await run([
+      '--cap-drop',
+      'ALL',
+      'busybox',
+      'sh',
+      '-c',
+      'grep CapEff /proc/self/status',
+    ])
+    assert.notEqual(capsDefault, capsDropped)
+    assert.match(capsDropped, /CapEff:\s+0+$/)
+    const ro = await d.docker(['run', '--rm', '--read-only', 'busybox', 'touch', '/x'])
+    assert.notEqual(ro.code, 0)
+    assert.match(ro.stderr, /Read-only file system/)
+    const masked = await run(['busybox', 'sh', '-c', 'cat /proc/kcore | wc -c'])
+    assert.equal(masked, '0')
+    const priv = await run(['--privileged', 'busybox', 'sh', '-c', 'grep CapEff /proc/self/status'])
+    assert.notEqual(priv, capsDefault)
+  })
+
+  it('runs an init as pid 1 with --init', async () => {
+    const out = await run(['--init', 'busybox', 'sh', '-c', 'cat /proc/1/cmdline | tr "\\0" " "'])
+    assert.match(out, /^\/sbin\/docker-init -- sh/)
+  })
+
+  it('restarts on failure up to the retry count', async () => {
+    const id = (
+      await d.docker(['run', '-d', '--restart', 'on-failure:2', 'busybox', 'sh', '-c', 'exit 3'])
+    ).stdout.trim()
+    let state = ''
+    for (let i = 0; i < 60; i++) {
+      state = (
+        await d.docker(['inspect', '-f', '{{.RestartCount}} {{.State.Status}} {{.State.ExitCode}}', id])
+      ).stdout.trim()
+      if (state === '2 exited 3') break
+      await sleep(100)
+    }
+    assert.equal(state, '2 exited 3')
+    await d.docker(['rm', '-f', id])
+  })
+
+  it('waits for next-exit and removal', async () => {
+    const id = (await d.docker(['create', 'busybox', 'sh', '-c', 'exit 9'])).stdout.trim()
+    const waited = d.api('POST', `/containers/${id}/wait?condition=next-exit`)
+    await sleep(100)
+    assert.equal((await d.api('POST', `/containers/${id}/start`)).status, 204)
+    assert.deepEqual(JSON.parse((await waited).body), { StatusCode: 9 })
+    const removed = d.api('POST', `/containers/${id}/wait?condition=removed`)
+    await sleep(100)
+    assert.equal((await d.api('DELETE', `/containers/${id}`)).status, 204)
+    assert.equal(JSON.parse((await removed).body).StatusCode, 9)
+  })
+
+  it('reports lifecycle events to docker events', async () => {
+    const since = String(Math.floor(Date.now() / 1000) - 1)
+    await d.docker(['run', '--rm', '--name', 'evented', 'busybox', 'true'])
+    const until = String(Math.floor(Date.now() / 1000) + 1)
+    const ev = await d.docker([
+      'events',
+      '--since',
+      since,
+      '--until',
+      until,
+      '--filter',
+      'container=evented',
+      '--format',
+      '{{.Action}}',
+    ])
+    assert.equal(ev.code, 0, ev.stderr)
+    const actions = ev.stdout.trim().split('\n')
+    for (const a of ['create', 'attach', 'start', 'die', 'destroy']) {
+      assert.ok(actions.includes(a), `missing ${a} in ${actions.join(',')}`)
+    }
+  })
+})
