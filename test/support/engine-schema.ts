@@ -1,11 +1,17 @@
 // Validates JSON bodies against the Engine API v1.47 swagger definitions (../shared/specs).
 // Swagger 2 extensions are translated for ajv: `x-nullable: true` allows null.
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { Ajv } from 'ajv'
 import yaml from 'js-yaml'
 
-const SPEC_PATH = resolve(import.meta.dirname, '../../../shared/specs/docker-engine-api-v1.47.yaml')
+// shared/ sits beside the checkout (in CI and on developers' machines).
+const SPEC_PATH =
+  [process.env.BERTH_SPECS, resolve(import.meta.dirname, '../../../shared/specs'), '/work/shared/specs']
+    .filter((d): d is string => Boolean(d))
+    .map((d) => resolve(d, 'docker-engine-api-v1.47.yaml'))
+    .find((p) => existsSync(p)) ??
+  resolve(import.meta.dirname, '../../../shared/specs/docker-engine-api-v1.47.yaml')
 
 type Schema = Record<string, unknown>
 

@@ -52,36 +52,39 @@ async function systemEvents(d: SystemRouteDeps, req: ApiRequest): Promise<ApiRep
       queue.push(e)
       wake?.()
     })
+    const onAbort = () => wake?.()
+    req.signal.addEventListener('abort', onAbort)
     try {
       const inWindow = (e: EngineEvent) => untilNs === undefined || BigInt(e.timeNano) <= untilNs
+      let lastReplayed = -1
       if (sinceNs !== undefined) {
-        for (const e of bus.history(sinceNs))
+        for (const e of bus.history(sinceNs)) {
+          lastReplayed = e.timeNano
           if (inWindow(e) && eventMatches(e, f)) yield `${JSON.stringify(e)}\n`
-      }
-      const nowNs = BigInt(Date.now()) * 1_000_000n
-      if (untilNs !== undefined && untilNs <= nowNs) return
-      const deadline = untilNs === undefined ? undefined : Number((untilNs - nowNs) / 1_000_000n)
-      const timer = deadline === undefined ? undefined : setTimeout(() => wake?.(), deadline)
-      try {
-        for (;;) {
-          while (queue.length) {
-            const e = queue.shift()!
-            if (!inWindow(e)) return
-            if (eventMatches(e, f)) yield `${JSON.stringify(e)}\n`
-          }
-          if (req.signal.aborted) return
-          if (untilNs !== undefined && BigInt(Date.now()) * 1_000_000n >= untilNs) return
-          await new Promise<void>((r) => {
-            wake = r
-            req.signal.addEventListener('abort', () => r(), { once: true })
-          })
-          wake = undefined
         }
-      } finally {
+      }
+      const nowMs = () => Date.now()
+      const untilMs = untilNs === undefined ? undefined : Number(untilNs / 1_000_000n)
+      for (;;) {
+        while (queue.length) {
+          const e = queue.shift()!
+          if (e.timeNano <= lastReplayed) continue // already sent from the replay buffer
+          if (!inWindow(e)) return
+          if (eventMatches(e, f)) yield `${JSON.stringify(e)}\n`
+        }
+        if (req.signal.aborted) return
+        if (untilMs !== undefined && nowMs() >= untilMs) return
+        let timer: NodeJS.Timeout | undefined
+        await new Promise<void>((r) => {
+          wake = r
+          if (untilMs !== undefined) timer = setTimeout(r, Math.max(0, untilMs - nowMs()) + 1)
+        })
         clearTimeout(timer)
+        wake = undefined
       }
     } finally {
       unsubscribe()
+      req.signal.removeEventListener('abort', onAbort)
     }
   }
   return { kind: 'stream', status: 200, contentType: 'application/json', body: stream() }
