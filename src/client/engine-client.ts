@@ -1,6 +1,5 @@
 // EngineClient: the typed Engine API v1.47 client. One method per operationId (camelCase); it
 // builds paths/queries and decodes JSON, nothing more. No CLI formatting, no retries.
-import type { IncomingMessage } from 'node:http'
 import type { Duplex, Readable } from 'node:stream'
 import type {
   ContainerCreateRequest,
@@ -23,7 +22,7 @@ import type {
 } from '../api/types/index.ts'
 import { type Endpoint, parseEndpoint, type TlsSettings } from './endpoint.ts'
 import { jsonLines, readText } from './json-stream.ts'
-import type { Query, RequestOptions, Transport } from './transport.ts'
+import type { HttpResponse, Query, RequestOptions, Transport } from './transport.ts'
 
 /** The newest API version this client speaks; negotiation may lower it, never raise it. */
 export const CLIENT_API_VERSION = '1.47'
@@ -40,7 +39,7 @@ export interface EngineClientOptions {
 }
 
 export interface StreamResult {
-  stream: IncomingMessage
+  stream: HttpResponse
   /** True when the body uses the 8-byte stdout/stderr framing (no TTY). */
   multiplexed: boolean
 }
@@ -438,7 +437,7 @@ export class EngineClient {
   }
 
   /** GET /images/{name}/get: a tar stream of one image. */
-  imageGet(name: string, opts: { platform?: string } = {}): Promise<IncomingMessage> {
+  imageGet(name: string, opts: { platform?: string } = {}): Promise<HttpResponse> {
     return this.#request({
       method: 'GET',
       path: `/images/${encName(name)}/get`,
@@ -447,7 +446,7 @@ export class EngineClient {
   }
 
   /** GET /images/get?names=…: a tar stream of several images. */
-  imageGetAll(names: string[], opts: { platform?: string } = {}): Promise<IncomingMessage> {
+  imageGetAll(names: string[], opts: { platform?: string } = {}): Promise<HttpResponse> {
     return this.#request({ method: 'GET', path: '/images/get', query: { names, platform: opts.platform } })
   }
 
@@ -466,7 +465,7 @@ export class EngineClient {
     return { ...opts, path: `/v${v}${opts.path}` }
   }
 
-  async #request(opts: RequestOptions): Promise<IncomingMessage> {
+  async #request(opts: RequestOptions): Promise<HttpResponse> {
     return (await this.#http()).request(await this.#versioned(opts))
   }
 

@@ -52,14 +52,42 @@ export interface DemuxTargets {
  * error from the daemon and rejects with its text, as docker's StdCopy does.
  */
 export async function demultiplex(source: NodeJS.ReadableStream, targets: DemuxTargets): Promise<void> {
-  const decoder = new FrameDecoder()
-  source.pipe(decoder)
-  source.on('error', (err) => decoder.destroy(err))
-  for await (const frame of decoder as AsyncIterable<Frame>) {
-    if (frame.stream === 'stdout') await writeAll(targets.stdout, frame.data)
-    else if (frame.stream === 'stderr') await writeAll(targets.stderr, frame.data)
-    else if (frame.stream === 'systemerr')
-      throw new Error(`error from daemon in stream: ${frame.data.toString()}`)
+  // Frames are decoded straight from each chunk and consecutive payloads of one stream are
+  // written together: a 50 MB log is ~650k frames, one write each would dominate.
+  let pending: Buffer = Buffer.alloc(0)
+  for await (const raw of source as AsyncIterable<Buffer>) {
+    const chunk = typeof raw === 'string' ? Buffer.from(raw) : raw
+    pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk])
+    let off = 0
+    let run: Buffer[] = []
+    let runStream: StreamType | undefined
+    const flush = async () => {
+      if (run.length === 0 || !runStream) return
+      const data = run.length === 1 ? run[0]! : Buffer.concat(run)
+      run = []
+      if (runStream === 'stdout') await writeAll(targets.stdout, data)
+      else if (runStream === 'stderr') await writeAll(targets.stderr, data)
+    }
+    while (pending.length - off >= HEADER) {
+      const type = pending[off] ?? 0
+      const stream = TYPES[type]
+      if (!stream) throw new Error(`Unrecognized input header: ${type}`)
+      const size = pending.readUInt32BE(off + 4)
+      if (pending.length - off < HEADER + size) break
+      const data = pending.subarray(off + HEADER, off + HEADER + size)
+      off += HEADER + size
+      if (stream === 'systemerr') {
+        await flush()
+        throw new Error(`error from daemon in stream: ${data.toString()}`)
+      }
+      if (stream !== runStream) {
+        await flush()
+        runStream = stream
+      }
+      run.push(data)
+    }
+    await flush()
+    pending = off === pending.length ? Buffer.alloc(0) : Buffer.from(pending.subarray(off))
   }
 }
 

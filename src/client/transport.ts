@@ -1,11 +1,20 @@
-// HTTP/1.1 to the daemon over a UNIX socket or TCP (optionally TLS) with a keep-alive agent, plus
-// the connection hijack that attach uses. Knows nothing about Engine API paths or versions.
-// node:http/https are imported on first use: loading them costs ~30 ms of CLI start-up.
+// HTTP/1.1 to the daemon over a UNIX socket or TCP (optionally TLS), plus the connection hijack
+// that attach uses. Knows nothing about Engine API paths or versions. Plain endpoints go through
+// http1.ts (node:http costs ~45 ms to load); TLS endpoints through node:https, loaded on use.
 import type { Agent, ClientRequest, IncomingMessage, OutgoingHttpHeaders } from 'node:http'
 import type { Duplex, Readable } from 'node:stream'
 import type { Endpoint } from './endpoint.ts'
 import { DaemonUnreachableError, EngineApiError } from './errors.ts'
+import { http1Request } from './http1.ts'
 import { readText } from './json-stream.ts'
+
+/** What a response offers callers: a readable body with status and headers. */
+export type HttpResponse = Readable & {
+  statusCode?: number
+  statusMessage?: string
+  headers: Record<string, string | string[] | undefined>
+  complete: boolean
+}
 
 export type QueryValue = string | number | boolean | undefined | null | string[]
 export type Query = Record<string, QueryValue>
@@ -29,16 +38,20 @@ export interface Hijacked {
   contentType: string | undefined
 }
 
-type HttpModule = typeof import('node:http')
 type HttpsModule = typeof import('node:https')
 
 export class Transport {
   readonly endpoint: Endpoint
-  readonly #agent: Agent
+  readonly #agent: Agent | undefined
   readonly #userAgent: string
-  readonly #http: HttpModule | HttpsModule
+  readonly #http: HttpsModule | undefined
 
-  private constructor(endpoint: Endpoint, mod: HttpModule | HttpsModule, agent: Agent, userAgent: string) {
+  private constructor(
+    endpoint: Endpoint,
+    mod: HttpsModule | undefined,
+    agent: Agent | undefined,
+    userAgent: string,
+  ) {
     this.endpoint = endpoint
     this.#http = mod
     this.#agent = agent
@@ -59,13 +72,17 @@ export class Transport {
       })
       return new Transport(endpoint, https, agent, userAgent)
     }
-    const http = await import('node:http')
-    return new Transport(endpoint, http, new http.Agent({ keepAlive: true }), userAgent)
+    return new Transport(endpoint, undefined, undefined, userAgent)
   }
 
   /** Sends a request and resolves with the response once its status is 2xx (or 304).
    *  @throws EngineApiError for other statuses, DaemonUnreachableError when no connection is made. */
-  async request(opts: RequestOptions): Promise<IncomingMessage> {
+  async request(opts: RequestOptions): Promise<HttpResponse> {
+    if (!this.#http) {
+      const { res } = await this.#plain(opts)
+      if ((res.statusCode ?? 500) >= 400 || (res.statusCode ?? 0) < 200) throw await apiErrorOf(res)
+      return res
+    }
     const { req, body } = this.#open(opts)
     const res = await new Promise<IncomingMessage>((resolve, reject) => {
       req.once('response', resolve)
@@ -93,6 +110,15 @@ export class Transport {
 
   /** Upgrades the connection (`Connection: Upgrade`, `Upgrade: tcp`) and hands back the raw socket. */
   async hijack(opts: RequestOptions): Promise<Hijacked> {
+    if (!this.#http) {
+      const { res, upgraded } = await this.#plain({
+        ...opts,
+        headers: { ...opts.headers, Connection: 'Upgrade', Upgrade: 'tcp' },
+      })
+      if (upgraded) return { socket: upgraded, contentType: res.headers['content-type'] }
+      if ((res.statusCode ?? 500) >= 300) throw await apiErrorOf(res)
+      return { socket: res as unknown as Duplex, contentType: res.headers['content-type'] }
+    }
     const { req, body } = this.#open({
       ...opts,
       headers: { ...opts.headers, Connection: 'Upgrade', Upgrade: 'tcp' },
@@ -116,7 +142,35 @@ export class Transport {
   }
 
   close(): void {
-    this.#agent.destroy()
+    this.#agent?.destroy()
+  }
+
+  async #plain(opts: RequestOptions) {
+    const headers: Record<string, string | number> = { 'User-Agent': this.#userAgent }
+    for (const [k, v] of Object.entries(opts.headers ?? {}))
+      if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v
+    let body: Buffer | Readable | undefined
+    if (opts.body === undefined || opts.body === null) body = undefined
+    else if (Buffer.isBuffer(opts.body) || isReadable(opts.body)) {
+      body = opts.body as Buffer | Readable
+      headers['Content-Type'] = opts.contentType ?? 'application/octet-stream'
+    } else {
+      body = Buffer.from(JSON.stringify(opts.body))
+      headers['Content-Type'] = 'application/json'
+    }
+    const ep = this.endpoint
+    const target = ep.kind === 'unix' ? { socketPath: ep.socketPath } : { host: ep.host, port: ep.port }
+    try {
+      return await http1Request(target, {
+        method: opts.method,
+        path: opts.path + encodeQuery(opts.query),
+        headers,
+        body,
+        signal: opts.signal,
+      })
+    } catch (err) {
+      throw this.#connectionError(err as Error)
+    }
   }
 
   #open(opts: RequestOptions): { req: ClientRequest; body: Buffer | Readable | undefined } {
@@ -134,10 +188,11 @@ export class Transport {
     if (Buffer.isBuffer(body)) headers['Content-Length'] = body.length
     const ep = this.endpoint
     const common = { method: opts.method, path, headers, agent: this.#agent, signal: opts.signal }
+    const http = this.#http!
     const req =
       ep.kind === 'unix'
-        ? this.#http.request({ ...common, socketPath: ep.socketPath, host: 'localhost' })
-        : this.#http.request({ ...common, host: ep.host, port: ep.port })
+        ? http.request({ ...common, socketPath: ep.socketPath, host: 'localhost' })
+        : http.request({ ...common, host: ep.host, port: ep.port })
     return { req, body }
   }
 
@@ -163,7 +218,7 @@ function isReadable(v: unknown): v is Readable {
   return typeof v === 'object' && v !== null && typeof (v as Readable).pipe === 'function'
 }
 
-function header(res: IncomingMessage, name: string): string | undefined {
+function header(res: HttpResponse | IncomingMessage, name: string): string | undefined {
   const v = res.headers[name]
   return Array.isArray(v) ? v[0] : v
 }
@@ -182,7 +237,7 @@ export function encodeQuery(query: Query | undefined): string {
   return s === '' ? '' : `?${s}`
 }
 
-async function apiErrorOf(res: IncomingMessage): Promise<EngineApiError> {
+async function apiErrorOf(res: HttpResponse | IncomingMessage): Promise<EngineApiError> {
   const status = res.statusCode ?? 500
   const text = await readText(res)
   let message = text.trim()

@@ -11,4 +11,6 @@ const code = await main({
   stdinIsTTY: process.stdin.isTTY === true,
   stdoutIsTTY: process.stdout.isTTY === true,
 })
-process.exitCode = code
+// Exit at once: idle keep-alive sockets would otherwise hold the process open. Writes to pipes,
+// files and terminals are synchronous on Linux, so nothing printed is lost.
+process.exit(code)

@@ -18,7 +18,7 @@ export interface LogsOptions {
 export interface AttachSession {
   tty: boolean
   /** Output: past logs (if asked) then live output until the container stops. */
-  output: AsyncIterable<LogEntry>
+  output: AsyncIterable<LogEntry[]>
   /** The container's stdin, when asked for and the container keeps one open. */
   stdin?: NodeJS.WritableStream
 }
@@ -30,7 +30,7 @@ export class ContainerIoService {
     this.#svc = svc
   }
 
-  logs(ref: string, opts: LogsOptions): { tty: boolean; entries: AsyncIterable<LogEntry> } {
+  logs(ref: string, opts: LogsOptions): { tty: boolean; entries: AsyncIterable<LogEntry[]> } {
     const rec = this.#svc.get(ref)
     const driver = rec.hostConfig.LogConfig?.Type
     if (driver === 'none')
@@ -58,7 +58,7 @@ export class ContainerIoService {
       throw new ConflictError(`You cannot attach to a paused container, unpause it first`)
     const offset = await sizeOf(rec.logPath)
     const stopped = Promise.race([this.#svc.waiters.nextExit(rec.id), this.#svc.waiters.removed(rec.id)])
-    async function* output(): AsyncGenerator<LogEntry> {
+    async function* output(): AsyncGenerator<LogEntry[]> {
       if (opts.logs) yield* readLogs(rec.logPath, { signal: opts.signal })
       if (opts.stream)
         yield* readLogs(rec.logPath, {

@@ -5,9 +5,9 @@ import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { type LogEntry, parseLine, parseTime, readLogs } from './logs.ts'
 
-async function collect(it: AsyncIterable<LogEntry>): Promise<string[]> {
+async function collect(it: AsyncIterable<LogEntry[]>): Promise<string[]> {
   const out: string[] = []
-  for await (const e of it) out.push(`${e.stream}:${e.data.toString()}`)
+  for await (const batch of it) for (const e of batch) out.push(`${e.stream}:${e.data.toString()}`)
   return out
 }
 

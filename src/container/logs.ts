@@ -4,13 +4,34 @@
 import { open, watch } from 'node:fs/promises'
 import { isNotFound } from '../lib/errors.ts'
 
-export interface LogEntry {
-  stream: 'stdout' | 'stderr'
+/** One log record. `data` is a view into the read buffer (its newline included for full lines);
+ *  the time is parsed only when asked for, since most reads never need it. */
+export class LogEntry {
+  readonly stream: 'stdout' | 'stderr'
+  readonly data: Buffer
+  readonly #rawTime: Buffer
+  #parsed: { iso: string; ns: bigint } | undefined
+
+  constructor(stream: 'stdout' | 'stderr', data: Buffer, rawTime: Buffer) {
+    this.stream = stream
+    this.data = data
+    this.#rawTime = rawTime
+  }
+
+  #time(): { iso: string; ns: bigint } {
+    this.#parsed ??= parseTime(this.#rawTime.toString('latin1'))
+    return this.#parsed
+  }
+
   /** RFC3339Nano in UTC, as Docker prints with --timestamps. */
-  time: string
+  get time(): string {
+    return this.#time().iso
+  }
+
   /** Unix nanoseconds. */
-  timeNs: bigint
-  data: Buffer
+  get timeNs(): bigint {
+    return this.#time().ns
+  }
 }
 
 export interface LogReadOptions {
@@ -31,7 +52,8 @@ export interface LogReadOptions {
 
 const CHUNK = 1 << 20
 
-export async function* readLogs(path: string, opts: LogReadOptions = {}): AsyncGenerator<LogEntry> {
+/** Yields the log in batches (one per read chunk), so a large log costs one await per chunk. */
+export async function* readLogs(path: string, opts: LogReadOptions = {}): AsyncGenerator<LogEntry[]> {
   let fh: Awaited<ReturnType<typeof open>> | undefined
   try {
     fh = await openWhenExists(path, opts)
@@ -39,13 +61,15 @@ export async function* readLogs(path: string, opts: LogReadOptions = {}): AsyncG
     let offset = opts.fromOffset ?? 0
     if (opts.tail !== undefined && opts.tail >= 0) {
       const { entries, end } = await readTail(fh, opts.tail)
-      for (const e of entries) if (inRange(e, opts)) yield e
+      const kept = entries.filter((e) => inRange(e, opts))
+      if (kept.length) yield kept
       offset = end
     } else {
-      for await (const { entry, end } of readFrom(fh, offset)) {
-        offset = end
-        if (opts.untilNs !== undefined && entry.timeNs > opts.untilNs) return
-        if (inRange(entry, opts)) yield entry
+      for await (const batch of readFrom(fh, offset)) {
+        offset = batch.end
+        const { kept, past } = select(batch.entries, opts)
+        if (kept.length) yield kept
+        if (past) return
       }
     }
     if (!opts.follow) return
@@ -53,6 +77,17 @@ export async function* readLogs(path: string, opts: LogReadOptions = {}): AsyncG
   } finally {
     await fh?.close()
   }
+}
+
+/** Entries within since/until; `past` when an entry beyond `until` was seen (stop reading). */
+function select(entries: LogEntry[], opts: LogReadOptions): { kept: LogEntry[]; past: boolean } {
+  if (opts.sinceNs === undefined && opts.untilNs === undefined) return { kept: entries, past: false }
+  const kept: LogEntry[] = []
+  for (const e of entries) {
+    if (opts.untilNs !== undefined && e.timeNs > opts.untilNs) return { kept, past: true }
+    if (inRange(e, opts)) kept.push(e)
+  }
+  return { kept, past: false }
 }
 
 async function openWhenExists(path: string, opts: LogReadOptions) {
@@ -96,11 +131,12 @@ async function* follow(
   try {
     for (;;) {
       let got = false
-      for await (const { entry, end } of readFrom(fh, offset)) {
-        offset = end
+      for await (const batch of readFrom(fh, offset)) {
+        offset = batch.end
         got = true
-        if (opts.untilNs !== undefined && entry.timeNs > opts.untilNs) return
-        if (inRange(entry, opts)) yield entry
+        const { kept, past } = select(batch.entries, opts)
+        if (kept.length) yield kept
+        if (past) return
       }
       if (got) continue
       if (done || opts.signal?.aborted) return
@@ -113,12 +149,15 @@ async function* follow(
 }
 
 function inRange(e: LogEntry, opts: LogReadOptions): boolean {
+  if (opts.sinceNs === undefined && opts.untilNs === undefined) return true
   if (opts.sinceNs !== undefined && e.timeNs <= opts.sinceNs) return false
   if (opts.untilNs !== undefined && e.timeNs > opts.untilNs) return false
   return true
 }
 
 /** Yields complete lines from `offset`; a trailing incomplete line is left for the next call. */
+/** Yields the complete lines of each chunk from `offset`; a trailing incomplete line waits
+ *  for the next chunk (or the next call, when following). */
 async function* readFrom(fh: Awaited<ReturnType<typeof open>>, offset: number) {
   let pos = offset
   let carry = Buffer.alloc(0)
@@ -129,16 +168,18 @@ async function* readFrom(fh: Awaited<ReturnType<typeof open>>, offset: number) {
     const data = carry.length
       ? Buffer.concat([carry, buf.subarray(0, bytesRead)])
       : buf.subarray(0, bytesRead)
+    const entries: LogEntry[] = []
     let lineStart = 0
     for (;;) {
       const nl = data.indexOf(10, lineStart)
       if (nl < 0) break
-      const entry = parseLine(data.subarray(lineStart, nl))
+      const entry = parseLine(data.subarray(lineStart, nl), data.subarray(lineStart, nl + 1))
       lineStart = nl + 1
-      if (entry) yield { entry, end: pos + lineStart }
+      if (entry) entries.push(entry)
     }
     pos += lineStart
     carry = Buffer.from(data.subarray(lineStart))
+    if (entries.length) yield { entries, end: pos }
   }
 }
 
@@ -149,9 +190,9 @@ async function readTail(
   const all: LogEntry[] = []
   let end = 0
   // Full lines (F) count for tail; partial pieces belong to the line they end in.
-  for await (const { entry, end: e } of readFrom(fh, 0)) {
-    all.push(entry)
-    end = e
+  for await (const batch of readFrom(fh, 0)) {
+    for (const e of batch.entries) all.push(e)
+    end = batch.end
   }
   if (n === 0) return { entries: [], end }
   let lines = 0
@@ -167,20 +208,24 @@ async function readTail(
   return { entries: all.slice(i), end }
 }
 
-/** Parses one k8s-file line. Returns undefined for a malformed line. */
-export function parseLine(line: Buffer): LogEntry | undefined {
+/** Parses one k8s-file line (without its newline). Returns undefined for a malformed line.
+ *  `withNewline` is the same line including the newline that ended it in the file. */
+export function parseLine(line: Buffer, withNewline?: Buffer): LogEntry | undefined {
   const s1 = line.indexOf(32)
   if (s1 < 0) return undefined
   const s2 = line.indexOf(32, s1 + 1)
   if (s2 < 0) return undefined
   const s3 = line.indexOf(32, s2 + 1)
-  const tag = s3 < 0 ? line.subarray(s2 + 1) : line.subarray(s2 + 1, s3)
-  const stream = line.toString('latin1', s1 + 1, s2)
-  if (stream !== 'stdout' && stream !== 'stderr') return undefined
-  const text = s3 < 0 ? Buffer.alloc(0) : line.subarray(s3 + 1)
-  const partial = tag.length === 1 && tag[0] === 80 // 'P'
-  const { iso, ns } = parseTime(line.toString('latin1', 0, s1))
-  return { stream, time: iso, timeNs: ns, data: partial ? Buffer.from(text) : Buffer.concat([text, NEWLINE]) }
+  const isOut = s2 - s1 === 7 && line[s1 + 4] === 111 // "stdout"
+  const isErr = s2 - s1 === 7 && line[s1 + 4] === 101 // "stderr"
+  if (!isOut && !isErr) return undefined
+  const partial = line[s2 + 1] === 80 // 'P'
+  const start = s3 < 0 ? line.length : s3 + 1
+  let data: Buffer
+  if (partial) data = line.subarray(start)
+  else if (withNewline) data = withNewline.subarray(start)
+  else data = Buffer.concat([line.subarray(start), NEWLINE])
+  return new LogEntry(isOut ? 'stdout' : 'stderr', data, line.subarray(0, s1))
 }
 
 const NEWLINE = Buffer.from('\n')

@@ -183,34 +183,42 @@ async function containerLogs(d: ContainerRouteDeps, req: ApiRequest): Promise<Ap
   }
 }
 
-async function* encodeEntries(
-  entries: AsyncIterable<LogEntry>,
+/** Encodes log entries into large chunks: one allocation per ~256 KiB, not per line. */
+export async function* encodeEntries(
+  batches: AsyncIterable<LogEntry[]>,
   o: { tty: boolean; stdout: boolean; stderr: boolean; timestamps: boolean },
 ) {
-  const batch: Buffer[] = []
-  let size = 0
-  for await (const e of entries) {
-    if (e.stream === 'stdout' ? !o.stdout : !o.stderr) continue
-    const data = o.timestamps ? Buffer.concat([Buffer.from(`${e.time} `), e.data]) : e.data
-    const out = o.tty ? data : frame(e.stream === 'stdout' ? 1 : 2, data)
-    batch.push(out)
-    size += out.length
-    if (size >= 64 * 1024) {
-      yield Buffer.concat(batch)
-      batch.length = 0
-      size = 0
+  const CHUNK = 256 * 1024
+  let out = Buffer.allocUnsafe(CHUNK)
+  let pos = 0
+  for await (const batch of batches) {
+    for (const e of batch) {
+      if (e.stream === 'stdout' ? !o.stdout : !o.stderr) continue
+      const ts = o.timestamps ? `${e.time} ` : ''
+      const len = ts.length + e.data.length
+      const need = len + (o.tty ? 0 : 8)
+      if (pos + need > out.length) {
+        if (pos > 0) yield out.subarray(0, pos)
+        out = Buffer.allocUnsafe(Math.max(CHUNK, need))
+        pos = 0
+      }
+      if (!o.tty) {
+        out[pos] = e.stream === 'stdout' ? 1 : 2
+        out[pos + 1] = 0
+        out[pos + 2] = 0
+        out[pos + 3] = 0
+        out.writeUInt32BE(len, pos + 4)
+        pos += 8
+      }
+      if (ts) pos += out.write(ts, pos, 'latin1')
+      pos += e.data.copy(out, pos)
     }
-  }
-  if (batch.length) yield Buffer.concat(batch)
-}
-
-async function* flushEach(
-  entries: AsyncIterable<LogEntry>,
-  o: { tty: boolean; stdout: boolean; stderr: boolean },
-) {
-  for await (const e of entries) {
-    if (e.stream === 'stdout' ? !o.stdout : !o.stderr) continue
-    yield o.tty ? e.data : frame(e.stream === 'stdout' ? 1 : 2, e.data)
+    // One chunk per batch at most: a live stream (attach, logs -f) must not wait for more.
+    if (pos > 0) {
+      yield out.subarray(0, pos)
+      out = Buffer.allocUnsafe(CHUNK)
+      pos = 0
+    }
   }
 }
 
@@ -232,7 +240,12 @@ async function containerAttach(d: ContainerRouteDeps, req: ApiRequest): Promise<
         conn.on('data', (c: Buffer) => input.write(c))
         conn.on('end', () => input.end())
       }
-      for await (const chunk of flushEach(session.output, { tty: session.tty, stdout, stderr })) {
+      for await (const chunk of encodeEntries(session.output, {
+        tty: session.tty,
+        stdout,
+        stderr,
+        timestamps: false,
+      })) {
         if (conn.destroyed) break
         if (!conn.write(chunk)) await new Promise<void>((r) => conn.once('drain', r).once('close', r))
       }
