@@ -174,7 +174,7 @@ async function logsRead(t: Target): Promise<number> {
 
 async function main(): Promise<void> {
   const external = process.env.BERTH_BENCH_HOST
-  const daemon = external ? undefined : await TestDaemon.start()
+  const daemon = external ? undefined : await TestDaemon.start({ dist: true })
   const socket = external ? external.replace('unix://', '') : daemon!.socket
   const env = {
     ...process.env,

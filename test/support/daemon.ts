@@ -41,10 +41,14 @@ export class TestDaemon {
     this.host = `unix://${this.socket}`
   }
 
+  /** What runs as berthd: the sources, or the bundled dist/berthd.mjs (the benchmark measures what ships). */
+  entry = join(REPO, 'src/cmd/berthd.ts')
+
   static async start(
-    opts: { busybox?: boolean; extraArgs?: (dir: string) => Promise<string[]> } = {},
+    opts: { busybox?: boolean; dist?: boolean; extraArgs?: (dir: string) => Promise<string[]> } = {},
   ): Promise<TestDaemon> {
     const d = new TestDaemon(await mkdtemp(join(tmpdir(), 'berth-e2e-')))
+    if (opts.dist) d.entry = join(REPO, 'dist/berthd.mjs')
     if (opts.extraArgs) d.extraArgs = await opts.extraArgs(d.dir)
     await d.launch()
     if (opts.busybox !== false) await d.importBusybox()
@@ -71,7 +75,7 @@ export class TestDaemon {
     const child = spawn(
       NODE,
       [
-        join(REPO, 'src/cmd/berthd.ts'),
+        this.entry,
         '-H',
         this.host,
         '--data-root',
