@@ -96,7 +96,9 @@ function writeRequest(sock: Socket, target: Http1Target, req: Http1Request): voi
     body.on('data', (c: Buffer | string) => {
       const b = typeof c === 'string' ? Buffer.from(c) : c
       if (b.length === 0) return
-      if (!sock.write(`${b.length.toString(16)}\r\n`) || !sock.write(b) || !sock.write('\r\n')) {
+      sock.write(`${b.length.toString(16)}\r\n`)
+      sock.write(b)
+      if (!sock.write('\r\n')) {
         body.pause()
         sock.once('drain', () => body.resume())
       }
