@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { mkdtemp, rm } from 'node:fs/promises'
-import { createServer } from 'node:http'
+import { createServer, type RequestListener } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
@@ -8,7 +8,7 @@ import { describe, it } from 'node:test'
 import { http1Request } from './http1.ts'
 
 async function withServer(
-  handler: Parameters<typeof createServer>[0],
+  handler: RequestListener,
   fn: (socketPath: string) => Promise<void>,
 ): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'berth-http1-'))
