@@ -6,7 +6,7 @@ import { InvalidArgumentError } from '../../lib/errors.ts'
 import { statusText, toCreateSpec, toInspect, toSummary } from '../codec/containers.ts'
 import { bool, filters, int, str } from '../query.ts'
 import { type ApiReply, type ApiRequest, del, get, json, noContent, post, type Route } from '../router.ts'
-import { frame, MULTIPLEXED, RAW_STREAM } from '../stream/multiplex.ts'
+import { MULTIPLEXED, RAW_STREAM } from '../stream/multiplex.ts'
 
 export interface ContainerRouteDeps {
   containers: ContainerService
