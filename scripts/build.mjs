@@ -1,7 +1,11 @@
 // Bundles the executables with esbuild so they start fast (one file, no module resolution).
 import { build } from 'esbuild'
 
-const entries = { berth: 'src/cmd/berth.ts', berthd: 'src/cmd/berthd.ts' }
+const entries = {
+  berth: 'src/cmd/berth.ts',
+  berthd: 'src/cmd/berthd.ts',
+  'berth-registry': 'src/cmd/berth-registry.ts',
+}
 await build({
   entryPoints: entries,
   outdir: 'dist',

@@ -19,6 +19,7 @@ import type {
   SystemDataUsageResponse,
   SystemInfo,
   SystemVersion,
+  Volume,
 } from '../api/types/index.ts'
 import { type Endpoint, parseEndpoint, type TlsSettings } from './endpoint.ts'
 import { jsonLines, readText } from './json-stream.ts'
@@ -47,6 +48,26 @@ export interface StreamResult {
 export interface AttachResult {
   socket: Duplex
   multiplexed: boolean
+}
+
+export interface VolumeListResponse {
+  Volumes: Volume[] | null
+  Warnings: string[] | null
+}
+
+export interface VolumePruneResponse {
+  VolumesDeleted: string[] | null
+  SpaceReclaimed: number
+}
+
+/** Engine API ContainerPathStat, decoded from the X-Docker-Container-Path-Stat header. */
+export interface ContainerPathStat {
+  name: string
+  size: number
+  /** Go's os.FileMode (ModeDir = 2^31, ModeSymlink = 2^27, permission bits below). */
+  mode: number
+  mtime: string
+  linkTarget: string
 }
 
 export interface PingResult {
@@ -394,6 +415,8 @@ export class EngineClient {
     changes?: string[]
     platform?: string
     source?: Readable
+    /** X-Registry-Auth for pulls: base64url JSON AuthConfig (see encodeRegistryAuth). */
+    registryAuth?: string
   }): AsyncGenerator<JSONMessage> {
     const query: Query = {
       fromSrc: opts.fromSrc,
@@ -410,8 +433,30 @@ export class EngineClient {
       query,
       body: opts.source,
       contentType: 'application/x-tar',
+      headers: opts.registryAuth ? { 'X-Registry-Auth': opts.registryAuth } : undefined,
     })
     yield* jsonLines<JSONMessage>(res)
+  }
+
+  /** POST /images/{name}/push; yields docker's push progress. No tag pushes every local tag. */
+  async *imagePush(
+    name: string,
+    opts: { tag?: string; registryAuth?: string; signal?: AbortSignal } = {},
+  ): AsyncGenerator<JSONMessage> {
+    const res = await this.#request({
+      method: 'POST',
+      path: `/images/${encName(name)}/push`,
+      query: { tag: opts.tag },
+      // Engine API: the header is required; docker sends "{}" encoded when it has no credentials.
+      headers: { 'X-Registry-Auth': opts.registryAuth || encodeRegistryAuth({}) },
+      signal: opts.signal,
+    })
+    yield* jsonLines<JSONMessage>(res)
+  }
+
+  /** POST /auth: checks credentials against a registry. */
+  systemAuth(auth: RegistryAuthConfig): Promise<{ Status: string; IdentityToken?: string }> {
+    return this.#json({ method: 'POST', path: '/auth', body: auth })
   }
 
   /** POST /images/load; yields the progress/status lines (quiet suppresses progress bars). */
@@ -458,6 +503,89 @@ export class EngineClient {
     })
   }
 
+  // ---- volumes ----
+
+  volumeList(opts: { filters?: Filters } = {}): Promise<VolumeListResponse> {
+    return this.#json({ method: 'GET', path: '/volumes', query: { filters: encodeFilters(opts.filters) } })
+  }
+
+  volumeCreate(body: {
+    Name?: string
+    Driver?: string
+    DriverOpts?: Record<string, string>
+    Labels?: Record<string, string>
+  }): Promise<Volume> {
+    return this.#json({ method: 'POST', path: '/volumes/create', body })
+  }
+
+  volumeInspect(name: string): Promise<Volume> {
+    return this.#json({ method: 'GET', path: `/volumes/${enc(name)}` })
+  }
+
+  volumeDelete(name: string, opts: { force?: boolean } = {}): Promise<void> {
+    return this.#empty({
+      method: 'DELETE',
+      path: `/volumes/${enc(name)}`,
+      query: { force: opts.force || undefined },
+    })
+  }
+
+  volumePrune(opts: { filters?: Filters } = {}): Promise<VolumePruneResponse> {
+    return this.#json({
+      method: 'POST',
+      path: '/volumes/prune',
+      query: { filters: encodeFilters(opts.filters) },
+    })
+  }
+
+  // ---- archive ----
+
+  /** HEAD /containers/{id}/archive: the stat of a path in the container. */
+  async containerArchiveInfo(id: string, path: string): Promise<ContainerPathStat> {
+    const res = await this.#request({
+      method: 'HEAD',
+      path: `/containers/${enc(id)}/archive`,
+      query: { path },
+    })
+    res.resume()
+    return decodePathStat(res.headers['x-docker-container-path-stat'])
+  }
+
+  /** GET /containers/{id}/archive: a tar of the path, with its stat. */
+  async containerArchive(id: string, path: string): Promise<{ stat: ContainerPathStat; tar: HttpResponse }> {
+    const res = await this.#request({
+      method: 'GET',
+      path: `/containers/${enc(id)}/archive`,
+      query: { path },
+    })
+    return { stat: decodePathStat(res.headers['x-docker-container-path-stat']), tar: res }
+  }
+
+  /** PUT /containers/{id}/archive: extracts `tar` into the directory `path`. */
+  putContainerArchive(
+    id: string,
+    path: string,
+    tar: Readable,
+    opts: { noOverwriteDirNonDir?: boolean; copyUIDGID?: boolean } = {},
+  ): Promise<void> {
+    return this.#empty({
+      method: 'PUT',
+      path: `/containers/${enc(id)}/archive`,
+      query: {
+        path,
+        noOverwriteDirNonDir: opts.noOverwriteDirNonDir || undefined,
+        copyUIDGID: opts.copyUIDGID || undefined,
+      },
+      body: tar,
+      contentType: 'application/x-tar',
+    })
+  }
+
+  /** GET /containers/{id}/export: the container's filesystem as a tar. */
+  containerExport(id: string): Promise<HttpResponse> {
+    return this.#request({ method: 'GET', path: `/containers/${enc(id)}/export` })
+  }
+
   // ---- plumbing ----
 
   async #versioned(opts: RequestOptions): Promise<RequestOptions> {
@@ -476,6 +604,21 @@ export class EngineClient {
   async #empty(opts: RequestOptions): Promise<void> {
     return (await this.#http()).empty(await this.#versioned(opts))
   }
+}
+
+/** Engine API AuthConfig as clients send it (X-Registry-Auth, POST /auth). */
+export interface RegistryAuthConfig {
+  username?: string
+  password?: string
+  serveraddress?: string
+  identitytoken?: string
+  registrytoken?: string
+}
+
+/** The X-Registry-Auth header value: base64url of the JSON AuthConfig, as docker encodes it. */
+export function encodeRegistryAuth(auth: RegistryAuthConfig): string {
+  // Go's base64.URLEncoding keeps the "=" padding; dockerd's decoder expects it.
+  return Buffer.from(JSON.stringify(auth)).toString('base64').replace(/\+/g, '-').replace(/\//g, '_')
 }
 
 /** The lower of our version and the daemon's, as docker's NegotiateAPIVersion does. */
@@ -502,6 +645,12 @@ export function encodeFilters(filters: Filters | undefined): string | undefined 
   return JSON.stringify(
     Object.fromEntries(entries.map(([k, vs]) => [k, Object.fromEntries(vs.map((v) => [v, true]))])),
   )
+}
+
+function decodePathStat(header: string | string[] | undefined): ContainerPathStat {
+  const raw = first(header)
+  if (!raw) throw new Error('the daemon sent no X-Docker-Container-Path-Stat header')
+  return JSON.parse(Buffer.from(raw, 'base64').toString('utf8')) as ContainerPathStat
 }
 
 function isMultiplexed(contentType: string | undefined, fallback: boolean): boolean {

@@ -4,6 +4,7 @@ import { mkdir, stat } from 'node:fs/promises'
 import { isAbsolute, join } from 'node:path'
 import { InvalidArgumentError } from '../lib/errors.ts'
 import { writeFileAtomic } from '../lib/fs-atomic.ts'
+import { mountPointsOf, ociMounts } from './mounts.ts'
 import { buildOciSpec, type NamespaceMode, type OciMount, type OciSpecInput } from './oci-spec.ts'
 import type { ContainerRecord } from './types.ts'
 import { resolveUser } from './user.ts'
@@ -52,7 +53,7 @@ async function toSpecInput(rec: ContainerRecord, rootfs: string, ctx: BundleCont
     noNewPrivileges: sec.noNewPrivileges,
     oomScoreAdj: hc.OomScoreAdj || undefined,
     shmSize: hc.ShmSize || undefined,
-    mounts: [...etcMounts(rec), ...(await bindMounts(hc.Binds ?? [])), ...tmpfsMounts(hc.Tmpfs ?? {})],
+    mounts: [...etcMounts(rec), ...(await containerMounts(rec)), ...tmpfsMounts(hc.Tmpfs ?? {})],
     namespaces: {
       network: ctx.network,
       pid: hc.PidMode === 'host' ? { mode: 'host' } : undefined,
@@ -91,6 +92,13 @@ function etcMounts(rec: ContainerRecord): OciMount[] {
     bind(rec.hostnamePath, '/etc/hostname'),
     bind(rec.hostsPath, '/etc/hosts'),
   ]
+}
+
+/** Binds, volumes and --mount tmpfs resolved at create (mounts.ts); records from before that
+ *  was done keep the plain bind handling. */
+async function containerMounts(rec: ContainerRecord): Promise<OciMount[]> {
+  const mps = mountPointsOf(rec)
+  return mps ? ociMounts(mps) : bindMounts(rec.hostConfig.Binds ?? [])
 }
 
 /** `-v /host:/ctr[:ro|rw]`: a missing host directory is created, as Docker does for -v. */

@@ -14,11 +14,21 @@ import {
 import { newId, shortId } from '../lib/ids.ts'
 import type { Logger } from '../lib/log.ts'
 import type { Runtime } from '../runtime/runtime.ts'
+import type { VolumeService } from '../volume/index.ts'
 import { type HostFacts, writeBundle } from './bundle.ts'
 import { mergeImageConfig, processArgs } from './config-merge.ts'
 import { NameInUseError, NotRunningError } from './errors.ts'
 import { writeEtcFiles } from './etc-files.ts'
 import { filterContainers, type ListOptions } from './list.ts'
+import {
+  type MountPoint,
+  mountAll,
+  mountPointsOf,
+  removeAnonymousVolumes,
+  resolveMounts,
+  setMountPoints,
+  unmountAll,
+} from './mounts.ts'
 import { generateName, normaliseName } from './names.ts'
 import type { ContainerStore } from './store.ts'
 import {
@@ -33,6 +43,7 @@ import { Waiters } from './waiters.ts'
 export interface ContainerServiceDeps {
   store: ContainerStore
   images: ImageServiceContract
+  volumes: VolumeService
   runtime: Runtime
   publisher: Publisher
   log: Logger
@@ -100,6 +111,7 @@ export class ContainerService {
     validateHostConfig(spec.hostConfig)
     const id = newId()
     store.reserveName(name, id)
+    let mountPoints: MountPoint[] = []
     try {
       const config = mergeImageConfig(spec.config, image.config)
       if (!config.Hostname) config.Hostname = shortId(id)
@@ -123,12 +135,18 @@ export class ContainerService {
       }
       await mkdir(paths.dir, { recursive: true })
       await images.createRootfs(image.id, id)
+      mountPoints = await resolveMounts(config, spec.hostConfig, {
+        volumes: this.#d.volumes,
+        container: (ref) => store.get(ref),
+      })
+      setMountPoints(rec, mountPoints)
       await writeEtcFiles(rec)
       await store.save(rec)
       this.#d.publisher.publish('container', 'create', id, this.#attrs(rec))
       return { id, warnings: [] }
     } catch (err) {
       store.releaseName(name)
+      await removeAnonymousVolumes(mountPoints, this.#d)
       await this.#d.images.removeRootfs(id).catch(() => undefined)
       await rm(store.paths(id).dir, { recursive: true, force: true })
       throw err
@@ -152,6 +170,8 @@ export class ContainerService {
     try {
       const t0 = performance.now()
       const rootfs = await images.mountRootfs(rec.id)
+      // Copy-up happens once: the record remembers it (saved below with the new state).
+      await mountAll(rec, rootfs, this.#d)
       const t1 = performance.now()
       const bundle = await writeBundle(rec, rootfs, {
         bundleRoot: this.#d.bundleRoot,
@@ -232,6 +252,7 @@ export class ContainerService {
       this.#d.images
         .unmountRootfs(rec.id)
         .catch((e) => this.#d.log.warn('unmount failed', { id: rec.id, err: messageOf(e) })),
+      unmountAll(rec, this.#d),
     ])
   }
 
@@ -382,11 +403,12 @@ export class ContainerService {
       await this.#signal(rec, 'SIGKILL')
       await within(exited, 10_000)
     }
-    await this.withLock(rec.id, () => this.removeRecord(rec))
+    await this.withLock(rec.id, () => this.removeRecord(rec, { volumes: opts.volumes }))
   }
 
-  /** Deletes a stopped container and everything it owns. Called with the lock held. */
-  async removeRecord(rec: ContainerRecord): Promise<void> {
+  /** Deletes a stopped container and everything it owns; with `volumes` (and always for
+   *  AutoRemove, as `run --rm`) its anonymous volumes too. Called with the lock held. */
+  async removeRecord(rec: ContainerRecord, opts: { volumes?: boolean } = {}): Promise<void> {
     if (!this.#d.store.find(rec.id)) return
     const wasActive = rec.state.status === 'running' || rec.state.status === 'paused'
     rec.state.status = 'removing'
@@ -397,6 +419,8 @@ export class ContainerService {
       this.#d.runtime.delete(rec.id, { force: true }).catch(() => undefined),
     ])
     await this.#d.store.delete(rec.id)
+    if (opts.volumes || rec.hostConfig.AutoRemove)
+      await removeAnonymousVolumes(mountPointsOf(rec) ?? [], this.#d)
     this.#d.publisher.publish('container', 'destroy', rec.id, this.#attrs(rec))
     this.waiters.notify(rec.id, 'removed', rec.state.exitCode)
   }

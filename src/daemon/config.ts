@@ -19,6 +19,8 @@ export interface DaemonConfig {
   defaultRuntime: string
   runtimes: Record<string, { path: string; runtimeArgs?: string[] }>
   group?: string
+  /** Registries reached over plain HTTP (loopback always is): host[:port] or IPv4 CIDR. */
+  insecureRegistries: string[]
 }
 
 export const DEFAULTS: DaemonConfig = {
@@ -31,6 +33,7 @@ export const DEFAULTS: DaemonConfig = {
   logLevel: 'info',
   defaultRuntime: 'runc',
   runtimes: {},
+  insecureRegistries: [],
 }
 
 export const DEFAULT_HOST = 'unix:///run/berth.sock'
@@ -45,6 +48,7 @@ Options:
       --default-runtime string  Default OCI runtime for containers (default "runc")
       --exec-root string        Root directory for execution state files (default "/run/berth")
   -H, --host list               Daemon socket(s) to connect to (default unix:///run/berth.sock)
+      --insecure-registry list  Enable insecure registry communication
   -l, --log-level string        Set the logging level ("debug"|"info"|"warn"|"error"|"fatal") (default "info")
   -p, --pidfile string          Path to use for daemon PID file (default "/run/berth.pid")
       --runtime runtime         Register an additional OCI compatible runtime (name=path)
@@ -79,6 +83,7 @@ const VALUE_FLAGS: Record<string, string> = {
   '--tlskey': 'tlskey',
   '-G': 'group',
   '--group': 'group',
+  '--insecure-registry': 'insecure-registry',
 }
 const BOOL_FLAGS: Record<string, string> = {
   '--tlsverify': 'tlsverify',
@@ -154,5 +159,11 @@ function merge(file: Record<string, unknown>, flags: Map<string, string[]>): Dae
     defaultRuntime: last('default-runtime') ?? fileStr('default-runtime') ?? DEFAULTS.defaultRuntime,
     runtimes,
     group: last('group') ?? fileStr('group'),
+    insecureRegistries: [
+      ...(Array.isArray(file['insecure-registries'])
+        ? (file['insecure-registries'] as unknown[]).map(String)
+        : []),
+      ...(flags.get('insecure-registry') ?? []),
+    ],
   }
 }

@@ -27,6 +27,7 @@ export async function wire(cfg: DaemonConfig, log: Logger): Promise<Services> {
   const services = await buildServices({
     dataRoot: cfg.dataRoot,
     execRoot: cfg.execRoot,
+    registry: { insecureRegistries: cfg.insecureRegistries },
     runtime,
     log,
     initPath: findBinary('tini-static'),

@@ -1,6 +1,7 @@
 // The contract of the image domain as the rest of berth uses it (API routes, the container
 // service). The image helper implements it in image-service.ts; this file holds only types.
 import type { Readable } from 'node:stream'
+import type { AuthConfig } from './auth/index.ts'
 
 /** The `config` section of an image config, with Docker's field names (Engine API ContainerConfig subset). */
 export interface ImageRunConfig {
@@ -135,4 +136,33 @@ export interface ImageServiceContract {
   rootfsUsage(key: string): Promise<number>
   /** Totals for /system/df and /info. */
   usage(): Promise<{ images: number; layersSize: number }>
+
+  /** Pulls `ref` from its registry ("name:tag", "name@digest"; a bare name pulls every tag).
+   *  Yields docker's pull progress. The first message comes once the manifest and config are
+   *  fetched, so "not found" or "access denied" fail the first next() rather than mid-stream.
+   *  A failed pull leaves no image and no name. @throws NotFoundError, ForbiddenError,
+   *  UnavailableError, InvalidArgumentError (bad reference or registry data). */
+  pull(ref: string, opts: PullRequest): AsyncIterable<ProgressMessage>
+  /** Pushes the local tags of repository `name` (`tag`, or all when undefined) to its registry;
+   *  yields docker's push progress. @throws NotFoundError before the first message when the
+   *  image is not local; registry failures end the stream with the error. */
+  push(name: string, opts: PushRequest): AsyncIterable<ProgressMessage>
+  /** Checks credentials against a registry (POST /auth). @throws UnauthorizedError, UnavailableError. */
+  login(
+    auth: AuthConfig,
+    opts?: { signal?: AbortSignal },
+  ): Promise<{ status: string; identityToken?: string }>
+}
+
+export interface PullRequest {
+  auth?: AuthConfig
+  /** "os[/arch[/variant]]"; default the host's. */
+  platform?: string
+  signal?: AbortSignal
+}
+
+export interface PushRequest {
+  tag?: string
+  auth?: AuthConfig
+  signal?: AbortSignal
 }

@@ -3,9 +3,10 @@
 // Construct, then `await init()` once before use.
 import type { Readable } from 'node:stream'
 import type { Publisher } from '../events/index.ts'
-import { InvalidArgumentError } from '../lib/errors.ts'
+import { InvalidArgumentError, UnauthorizedError } from '../lib/errors.ts'
 import type { Logger } from '../lib/log.ts'
 import { parseNormalizedNamed } from '../oci/index.ts'
+import { type AuthConfig, registryDomainOf } from './auth/index.ts'
 import { ImageCore, type ImageView, type UsageProbe } from './core.ts'
 import { type HistoryRow, imageHistory } from './history.ts'
 import type {
@@ -13,12 +14,18 @@ import type {
   ImageListOptions,
   ImageServiceContract,
   ProgressMessage,
+  PullRequest,
+  PushRequest,
   Rootfs,
 } from './image-service-contract.ts'
 import { type ImportOptions, importRootfs } from './import.ts'
 import { listImages } from './list.ts'
 import { load } from './load.ts'
 import { pruneImages } from './prune.ts'
+import { DistributionStore } from './pull/distribution-store.ts'
+import { pull } from './pull/pull.ts'
+import { push } from './push/push.ts'
+import { Registries, type RegistryOptions } from './registry-client/index.ts'
 import { removeImage } from './remove.ts'
 import { save } from './save.ts'
 
@@ -27,13 +34,19 @@ export interface ImageServiceOptions {
   root: string
   publisher: Publisher
   log: Logger
+  /** Registry settings for pull, push and login (insecure registries, concurrency). */
+  registry?: RegistryOptions
 }
 
 export class ImageService implements ImageServiceContract {
   readonly #core: ImageCore
+  readonly #registries: Registries
+  readonly #distribution: DistributionStore
 
   constructor(opts: ImageServiceOptions) {
     this.#core = new ImageCore(opts)
+    this.#registries = new Registries(opts.registry)
+    this.#distribution = new DistributionStore(this.#core.paths)
   }
 
   /** Creates the directories, drops crash leftovers, and loads every index into memory. */
@@ -111,6 +124,27 @@ export class ImageService implements ImageServiceContract {
 
   rootfsUsage(key: string): Promise<number> {
     return this.#core.rootfs.usage(key)
+  }
+
+  pull(ref: string, opts: PullRequest): AsyncIterable<ProgressMessage> {
+    const named = parseNormalizedNamed(ref)
+    return pull(this.#distributionDeps(), named, { ...opts, auth: opts.auth ?? {} })
+  }
+
+  push(name: string, opts: PushRequest): AsyncIterable<ProgressMessage> {
+    return push(this.#distributionDeps(), name, { ...opts, auth: opts.auth ?? {} })
+  }
+
+  async login(auth: AuthConfig, opts: { signal?: AbortSignal } = {}): Promise<{ status: string }> {
+    const domain = registryDomainOf(auth.serveraddress)
+    if (auth.username === undefined && auth.identitytoken === undefined)
+      throw new UnauthorizedError('login requires a username and password or an identity token')
+    await this.#registries.client(domain, '', auth).ping(opts)
+    return { status: 'Login Succeeded' }
+  }
+
+  #distributionDeps() {
+    return { core: this.#core, registries: this.#registries, distribution: this.#distribution }
   }
 
   async usage(): Promise<{ images: number; layersSize: number }> {

@@ -8,7 +8,10 @@
 // │   │   └── ingest/<random>         blobs being written (hashed, then renamed); emptied at init
 // │   ├── images/<id-hex>.json        one ImageRecord per image; writing it makes the image visible
 // │   ├── repositories.json           {"refs": {"docker.io/library/busybox:latest": "sha256:<id>"}}
-// │   └── tmp/                        staging for `docker load`; emptied at init
+// │   ├── tmp/                        staging for `docker load` and push compression; emptied at init
+// │   └── distribution/               what pull and push learnt from registries (pull/distribution-store.ts)
+// │       ├── manifests/<hex>         manifests and indexes by digest (kept for RepoDigests; GC never scans here)
+// │       └── layers.json             {"<diffId>": [{digest, mediaType, size, repository}]}: compressed blobs seen
 // └── overlay/
 //     ├── l/<short>                   symlink -> ../layers/<chainId-hex>/diff (short lowerdir names)
 //     ├── layers/<chainId-hex>/       one unpacked layer, shared by every image that has it
@@ -51,6 +54,15 @@ export class StorePaths {
   get imageTmp(): string {
     return join(this.imageDir, 'tmp')
   }
+  get distributionDir(): string {
+    return join(this.imageDir, 'distribution')
+  }
+  manifest(d: Digest): string {
+    return join(this.distributionDir, 'manifests', encodedOf(d))
+  }
+  get distributionLayers(): string {
+    return join(this.distributionDir, 'layers.json')
+  }
   get overlayDir(): string {
     return join(this.root, 'overlay')
   }
@@ -82,6 +94,7 @@ export class StorePaths {
       this.ingestDir,
       this.recordsDir,
       this.imageTmp,
+      join(this.distributionDir, 'manifests'),
       this.linksDir,
       this.layersDir,
       this.containersDir,

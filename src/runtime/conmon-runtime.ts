@@ -21,11 +21,21 @@ import type { Logger } from '../lib/log.ts'
 import { openAttachStdin } from './attach-stdin.ts'
 import { type CgroupVersion, detectCgroups, removeCgroup } from './cgroups.ts'
 import { conmonCreateArgs } from './conmon-args.ts'
+import { startConmonExec } from './conmon-exec.ts'
 import { type ConmonPaths, conmonPaths, isSafeId } from './conmon-paths.ts'
 import { ExitWatcher } from './exit-watcher.ts'
 import { readPidFile, waitGone } from './process-util.ts'
-import type { CreateOptions, ExitStatus, Runtime, RuntimeState, RuntimeStatus } from './runtime.ts'
+import type {
+  CreateOptions,
+  ExecOptions,
+  ExecProcess,
+  ExitStatus,
+  Runtime,
+  RuntimeState,
+  RuntimeStatus,
+} from './runtime.ts'
 import { runtimeMessage } from './runtime-errors.ts'
+import { type ContainerStats, readCgroupStats } from './stats.ts'
 import { readSyncMessage } from './sync-pipe.ts'
 
 export interface ConmonRuntimeOptions {
@@ -57,6 +67,7 @@ export class ConmonRuntime implements Runtime {
   readonly #o: ConmonRuntimeOptions
   readonly #exits: ExitWatcher
   #ready: Promise<string> | undefined
+  #cgroupVersion: CgroupVersion | undefined
 
   constructor(opts: ConmonRuntimeOptions) {
     for (const p of [opts.conmonPath, opts.runtimePath, opts.stateRoot, opts.execRoot]) {
@@ -230,6 +241,30 @@ export class ConmonRuntime implements Runtime {
     } finally {
       await fh.close()
     }
+  }
+
+  async exec(id: string, execId: string, opts: ExecOptions): Promise<ExecProcess> {
+    checkId(id)
+    checkId(execId)
+    const st = await this.state(id)
+    if (st === undefined) throw new NotFoundError(`no such container: ${id}`)
+    if (st.status !== 'running') throw new ConflictError(`container ${id} is ${st.status}, not running`)
+    const ctx = {
+      conmonPath: this.#o.conmonPath,
+      runtimePath: await this.#setup(),
+      stateRoot: this.#o.stateRoot,
+      containerDir: this.#paths(id).dir,
+      log: this.#o.log,
+    }
+    return startConmonExec(ctx, id, execId, opts)
+  }
+
+  async stats(id: string): Promise<ContainerStats> {
+    checkId(id)
+    const cgroupsPath = await readCgroupsPath(join(this.#paths(id).bundleLink, 'config.json'))
+    if (cgroupsPath === undefined) throw new NotFoundError(`no cgroup for container ${id}`)
+    this.#cgroupVersion ??= this.#o.cgroupVersion ?? (await detectCgroups()).version
+    return readCgroupStats(cgroupsPath, this.#cgroupVersion)
   }
 
   // ---- internals ----

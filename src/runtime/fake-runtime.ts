@@ -5,7 +5,16 @@ import { appendFile } from 'node:fs/promises'
 import { constants } from 'node:os'
 import { PassThrough } from 'node:stream'
 import { ConflictError, InternalError, InvalidArgumentError, NotFoundError } from '../lib/errors.ts'
-import type { CreateOptions, ExitStatus, Runtime, RuntimeState, RuntimeStatus } from './runtime.ts'
+import type {
+  CreateOptions,
+  ExecOptions,
+  ExecProcess,
+  ExitStatus,
+  Runtime,
+  RuntimeState,
+  RuntimeStatus,
+} from './runtime.ts'
+import type { ContainerStats } from './stats.ts'
 
 /** What a fake container does. Everything is optional: the default runs until killed. */
 export interface FakeBehaviour {
@@ -19,6 +28,9 @@ export interface FakeBehaviour {
   stdout?: string[]
   stderr?: string[]
   oomKilled?: boolean
+  /** What an exec'd process does (default: `echo` prints its arguments, `cat` copies stdin,
+   *  anything else exits 0 at once). */
+  exec?: (args: string[]) => { stdout?: string; exitCode?: number }
 }
 
 interface FakeContainer {
@@ -137,6 +149,57 @@ export class FakeRuntime implements Runtime {
     const c = this.#get(id)
     if (!c.opts.tty) throw new ConflictError('container has no terminal')
     c.size = size
+  }
+
+  async exec(id: string, _execId: string, opts: ExecOptions): Promise<ExecProcess> {
+    const c = this.#get(id)
+    if (c.status !== 'running') throw new ConflictError(`container ${id} is ${c.status}, not running`)
+    const args = Array.isArray(opts.process.args) ? opts.process.args.map(String) : []
+    if (args.length === 0) throw new InvalidArgumentError('exec: no command')
+    const log = (text: string) =>
+      text === '' ? Promise.resolve() : appendFile(opts.logPath, `${new Date().toISOString()} stdout F ${text}\n`)
+    const stdin = new PassThrough()
+    let exited: Promise<number>
+    const program = c.behaviour.exec?.(args)
+    if (program !== undefined) {
+      exited = log(program.stdout ?? '').then(() => program.exitCode ?? 0)
+    } else if (args[0] === 'cat') {
+      exited = (async () => {
+        const chunks: Buffer[] = []
+        for await (const b of stdin) chunks.push(b as Buffer)
+        await log(Buffer.concat(chunks).toString('utf8').replace(/\n$/, ''))
+        return 0
+      })()
+    } else {
+      exited = log(args[0] === 'echo' ? args.slice(1).join(' ') : '').then(() => 0)
+    }
+    if (!opts.openStdin) stdin.end()
+    return {
+      pid: this.#nextPid++,
+      exited,
+      openStdin: async () => stdin,
+      resize: async () => undefined,
+    }
+  }
+
+  async stats(id: string): Promise<ContainerStats> {
+    const c = this.#get(id)
+    if (c.status !== 'running' && c.status !== 'paused') throw new NotFoundError(`no cgroup for ${id}`)
+    return {
+      read: new Date(),
+      cgroup: 'v2',
+      cpu: {
+        totalNs: 1_000_000,
+        userNs: 600_000,
+        kernelNs: 400_000,
+        systemNs: 1_000_000_000,
+        onlineCpus: 2,
+        throttling: { periods: 0, throttledPeriods: 0, throttledTimeNs: 0 },
+      },
+      memory: { usage: 1 << 20, limit: 1 << 30, stats: { inactive_file: 0 } },
+      pids: { current: 1 },
+      blkio: { ioServiceBytes: [], ioServiced: [] },
+    }
   }
 
   // ---- test controls ----

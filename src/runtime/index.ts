@@ -10,4 +10,13 @@ export {
 export { ConmonRuntime, type ConmonRuntimeOptions } from './conmon-runtime.ts'
 export { type FakeBehaviour, FakeRuntime } from './fake-runtime.ts'
 export { type HostRlimits, parseProcLimits, readHostRlimits } from './host-limits.ts'
-export type { CreateOptions, ExitStatus, Runtime, RuntimeState, RuntimeStatus } from './runtime.ts'
+export type {
+  CreateOptions,
+  ExecOptions,
+  ExecProcess,
+  ExitStatus,
+  Runtime,
+  RuntimeState,
+  RuntimeStatus,
+} from './runtime.ts'
+export type { BlkioEntry, ContainerStats } from './stats.ts'

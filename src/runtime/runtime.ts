@@ -2,6 +2,8 @@
 // Implementations hold no container state of their own beyond what the runtime and monitor
 // keep on disk; the container service decides which transitions are legal.
 
+import type { ContainerStats } from './stats.ts'
+
 export interface CreateOptions {
   /** Absolute path of the OCI bundle (holds config.json; rootfs path is inside config.json). */
   bundle: string
@@ -23,6 +25,32 @@ export interface ExitStatus {
   /** When the process exited, as recorded by the monitor. */
   finishedAt: Date
   oomKilled: boolean
+}
+
+/** One exec session: a process run inside a running container (`runc exec` under its own conmon). */
+export interface ExecOptions {
+  /** The OCI `process` object (config.json schema: args, env, cwd, user, terminal, capabilities…). */
+  process: Record<string, unknown>
+  /** Allocate a pseudo-terminal (must match process.terminal). */
+  tty: boolean
+  /** Keep a stdin pipe open so openStdin() can feed the process. */
+  openStdin: boolean
+  /** Absolute path of the session's output log (k8s-file, like CreateOptions.logPath). */
+  logPath: string
+  signal?: AbortSignal
+}
+
+/** A started exec session. */
+export interface ExecProcess {
+  /** Host pid of the exec'd process. */
+  pid: number
+  /** Resolves with the exit code once the process has ended and its output is fully logged.
+   *  Never rejects: an unknown outcome (monitor lost) resolves with -1. */
+  exited: Promise<number>
+  /** The process's stdin (only with openStdin); ending it closes the process's stdin. */
+  openStdin(): Promise<NodeJS.WritableStream>
+  /** Resizes the session's terminal (tty sessions only). */
+  resize(size: { height: number; width: number }): Promise<void>
 }
 
 export type RuntimeStatus = 'created' | 'running' | 'paused' | 'stopped'
@@ -76,4 +104,16 @@ export interface Runtime {
 
   /** Resize the container's terminal (tty containers only). */
   resize(id: string, size: { height: number; width: number }): Promise<void>
+
+  /** Runs a process inside the running container `id`. `execId` names the session (a safe id,
+   *  unique per container); its files are removed once the process has exited.
+   *  Resolves once the process runs.
+   *  @throws NotFoundError if the runtime does not know the container; ConflictError if it is not
+   *  running; InternalError with the runtime's message when the process cannot be started
+   *  (e.g. "executable file not found"). */
+  exec(id: string, execId: string, opts: ExecOptions): Promise<ExecProcess>
+
+  /** Resource usage read from the container's cgroup (v1, v2 or hybrid). Cheap; safe to call
+   *  concurrently. @throws NotFoundError if the container has no cgroup (not running). */
+  stats(id: string): Promise<ContainerStats>
 }

@@ -1,7 +1,14 @@
 // Engine JSON ⇄ container domain: the create body becomes a CreateSpec (validated, defaults
 // filled as Docker fills them), a ContainerRecord becomes ContainerInspectResponse and
 // ContainerSummary.
-import type { ContainerConfig, ContainerRecord, CreateSpec, HostConfig } from '../../container/index.ts'
+import {
+  type ContainerConfig,
+  type ContainerRecord,
+  type CreateSpec,
+  type HostConfig,
+  type MountPoint,
+  mountPointsOf,
+} from '../../container/index.ts'
 import { InvalidArgumentError } from '../../lib/errors.ts'
 
 type Obj = Record<string, unknown>
@@ -197,9 +204,13 @@ export function toInspect(
   return out
 }
 
-/** Inspect's Mounts for binds and tmpfs (volumes come with the storage work). */
+/** Inspect's and ps's Mounts, as dockerd shows them: from the MountPoints resolved at create
+ *  (--tmpfs mounts are not MountPoints, so Docker does not list them). Records from before
+ *  mounts were resolved at create show their binds. */
 function mountsOf(rec: ContainerRecord): Obj[] {
-  const binds = (rec.hostConfig.Binds ?? []).map((b) => {
+  const mps = mountPointsOf(rec)
+  if (mps) return mps.map(toApiMountPoint)
+  return (rec.hostConfig.Binds ?? []).map((b) => {
     const [source = '', destination = '', mode = ''] = b.split(':')
     return {
       Type: 'bind',
@@ -210,15 +221,19 @@ function mountsOf(rec: ContainerRecord): Obj[] {
       Propagation: 'rprivate',
     }
   })
-  const tmpfs = Object.keys(rec.hostConfig.Tmpfs ?? {}).map((destination) => ({
-    Type: 'tmpfs',
-    Source: '',
-    Destination: destination,
-    Mode: '',
-    RW: true,
-    Propagation: '',
-  }))
-  return [...binds, ...tmpfs]
+}
+
+/** Docker's MountPoint JSON: Name and Driver only for volumes (omitempty). */
+function toApiMountPoint(mp: MountPoint): Obj {
+  const out: Obj = { Type: mp.type }
+  if (mp.name) out.Name = mp.name
+  out.Source = mp.source
+  out.Destination = mp.destination
+  if (mp.driver) out.Driver = mp.driver
+  out.Mode = mp.mode
+  out.RW = mp.rw
+  out.Propagation = mp.propagation
+  return out
 }
 
 function networkSettings(rec: ContainerRecord): Obj {

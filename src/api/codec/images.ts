@@ -1,12 +1,15 @@
 // Engine API JSON for images (ImageSummary, ImageInspect, ImageHistoryResponseItem, delete
 // and prune responses, JSON progress streams) from the image domain's types, plus the
 // parsing of image query parameters into domain options. Pure functions, no I/O.
-import type {
-  Image,
-  ImageDeleteItem,
-  ImageHistoryEntry,
-  ImportOptions,
-  ProgressMessage,
+import {
+  type AuthConfig,
+  decodeRegistryAuth,
+  type Image,
+  type ImageDeleteItem,
+  type ImageHistoryEntry,
+  type ImportOptions,
+  type ProgressMessage,
+  toAuthConfig,
 } from '../../image/index.ts'
 import { InvalidArgumentError } from '../../lib/errors.ts'
 import { compareVersions } from '../router.ts'
@@ -138,4 +141,14 @@ export function progressLine(m: ProgressMessage): string {
 
 export function progressError(message: string): ProgressMessage {
   return { errorDetail: { message }, error: message }
+}
+
+/** The `X-Registry-Auth` header (base64url JSON AuthConfig); absent means anonymous. */
+export function authOf(header: string | string[] | undefined): AuthConfig {
+  return decodeRegistryAuth(Array.isArray(header) ? header[0] : header)
+}
+
+/** POST /auth body. @throws InvalidArgumentError. */
+export function toLoginAuth(body: unknown): AuthConfig {
+  return toAuthConfig(body)
 }

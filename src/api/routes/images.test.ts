@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { rm } from 'node:fs/promises'
 import { after, before, describe, it } from 'node:test'
+import { FakeRegistry } from '../../../test/support/fake-registry.ts'
 import { EventBus } from '../../events/index.ts'
 import { ImageService } from '../../image/index.ts'
 import { busyboxRootfsTar, haveBusybox, tempRoot } from '../../image/testing.ts'
@@ -150,10 +151,47 @@ describe('image routes', { skip }, () => {
     assert.equal(missing.status, 404)
   })
 
-  it('reports pulls as unsupported in-stream and rejects URL imports', async () => {
-    const res = await app.inject({ method: 'POST', url: '/v1.47/images/create?fromImage=alpine&tag=3' })
-    assert.equal(res.status, 200)
-    assert.match(String(lines(res.text())[0]?.error), /pulling alpine:3/)
+  it('pushes and pulls through a registry (imagePush, imageCreate fromImage) and rejects URL imports', async () => {
+    const reg = await FakeRegistry.start({ auth: { kind: 'basic', username: 'u', password: 'p' } })
+    try {
+      await app.inject({ method: 'POST', url: `/v1.47/images/${id}/tag?repo=${reg.host}/bb&tag=1` })
+      const auth = Buffer.from(JSON.stringify({ username: 'u', password: 'p' })).toString('base64url')
+      const push = await app.inject({
+        method: 'POST',
+        url: `/v1.47/images/${reg.host}/bb/push?tag=1`,
+        headers: { 'x-registry-auth': auth },
+      })
+      assert.equal(push.status, 200)
+      const pushed = lines(push.text())
+      assert.equal(pushed[0]?.status, `The push refers to repository [${reg.host}/bb]`)
+      const aux = pushed.at(-1)?.aux as { Tag: string; Digest: string; Size: number }
+      assert.equal(aux.Tag, '1')
+      const pull = await app.inject({
+        method: 'POST',
+        url: `/v1.47/images/create?fromImage=${reg.host}/bb&tag=1`,
+        headers: { 'x-registry-auth': auth },
+      })
+      assert.equal(pull.status, 200)
+      assert.deepEqual(lines(pull.text()).slice(-2), [
+        { status: `Digest: ${aux.Digest}` },
+        { status: `Status: Image is up to date for ${reg.host}/bb:1` },
+      ])
+      const missing = await app.inject({
+        method: 'POST',
+        url: `/v1.47/images/create?fromImage=${reg.host}/bb&tag=nope`,
+        headers: { 'x-registry-auth': auth },
+      })
+      assert.equal(missing.status, 404)
+      assert.deepEqual(missing.json(), {
+        message: `manifest for ${reg.host}/bb:nope not found: manifest unknown: manifest unknown`,
+      })
+      const noImage = await app.inject({ method: 'POST', url: `/v1.47/images/${reg.host}/none/push?tag=1` })
+      assert.equal(noImage.status, 404)
+      const anon = await app.inject({ method: 'POST', url: `/v1.47/images/${reg.host}/bb/push?tag=1` })
+      assert.match(String(lines(anon.text()).at(-1)?.error), /unauthorized: authentication required/)
+    } finally {
+      await reg.stop()
+    }
     const url = await app.inject({ method: 'POST', url: '/v1.47/images/create?fromSrc=http://x/y.tar' })
     assert.equal(url.status, 400)
   })

@@ -4,6 +4,7 @@ import { Readable } from 'node:stream'
 import type { ImageServiceContract, ProgressMessage } from '../../image/index.ts'
 import { InvalidArgumentError, messageOf } from '../../lib/errors.ts'
 import {
+  authOf,
   progressError,
   progressLine,
   repoTag,
@@ -27,6 +28,7 @@ export function imageRoutes(images: ImageServiceContract): Route[] {
     get('/images/:name*/history', (req) => imageHistory(images, req)),
     get('/images/:name*/get', (req) => imageGet(images, req)),
     post('/images/:name*/tag', (req) => imageTag(images, req)),
+    post('/images/:name*/push', (req) => imagePush(images, req)),
     del('/images/:name*', (req) => imageDelete(images, req)),
   ]
 }
@@ -67,18 +69,7 @@ async function imageDelete(images: ImageServiceContract, req: ApiRequest): Promi
 
 async function imageCreate(images: ImageServiceContract, req: ApiRequest): Promise<ApiReply> {
   const fromImage = query.str(req, 'fromImage')
-  if (fromImage) {
-    // TODO(image): pulling from registries — tracked as its own issue; until then say so in-stream like a failed pull.
-    const ref = repoTag(fromImage, query.str(req, 'tag'))
-    return {
-      kind: 'stream',
-      status: 200,
-      contentType: JSON_STREAM,
-      body: Readable.from([
-        progressLine(progressError(`pulling ${ref} is not supported yet: no registry access`)),
-      ]),
-    }
-  }
+  if (fromImage) return imagePull(images, req, fromImage)
   const src = query.str(req, 'fromSrc')
   if (src !== '-')
     throw new InvalidArgumentError(
@@ -91,6 +82,37 @@ async function imageCreate(images: ImageServiceContract, req: ApiRequest): Promi
     contentType: JSON_STREAM,
     body: Readable.from([progressLine({ status: img.id })]),
   }
+}
+
+/** POST /images/create?fromImage=: the pull runs until its first message before replying, so
+ *  a missing tag or a refused login is an error status (as dockerd answers), not a stream. */
+async function imagePull(
+  images: ImageServiceContract,
+  req: ApiRequest,
+  fromImage: string,
+): Promise<ApiReply> {
+  const ref = repoTag(fromImage.replace(/:$/, ''), query.str(req, 'tag'))!
+  const pull = images.pull(ref, {
+    auth: authOf(req.headers['x-registry-auth']),
+    platform: query.str(req, 'platform') || undefined,
+    signal: req.signal,
+  })
+  return startProgress(pull)
+}
+
+async function imagePush(images: ImageServiceContract, req: ApiRequest): Promise<ApiReply> {
+  const push = images.push(req.params.name!, {
+    tag: query.str(req, 'tag') || undefined,
+    auth: authOf(req.headers['x-registry-auth']),
+    signal: req.signal,
+  })
+  return startProgress(push)
+}
+
+async function startProgress(messages: AsyncIterable<ProgressMessage>): Promise<ApiReply> {
+  const it = messages[Symbol.asyncIterator]()
+  const first = await it.next()
+  return { kind: 'stream', status: 200, contentType: JSON_STREAM, body: progressStream(first, it) }
 }
 
 async function imageLoad(images: ImageServiceContract, req: ApiRequest): Promise<ApiReply> {

@@ -1,14 +1,19 @@
-// Engine API system routes: ping, version, info, data usage, events.
+// Engine API system routes: ping, version, info, data usage, events, registry login (/auth).
 import { type EngineEvent, type EventBus, eventMatches } from '../../events/index.ts'
+import type { ImageServiceContract } from '../../image/index.ts'
+import { NotImplementedError } from '../../lib/errors.ts'
 import type { SystemService } from '../../system/index.ts'
+import { toLoginAuth } from '../codec/images.ts'
 import { filters, str } from '../query.ts'
-import { API_VERSION, type ApiReply, type ApiRequest, get, head, json, type Route } from '../router.ts'
+import { API_VERSION, type ApiReply, type ApiRequest, get, head, json, post, type Route } from '../router.ts'
 import { parseTimeNs } from './containers.ts'
 
 export interface SystemRouteDeps {
   system: SystemService
   events: EventBus
   dataUsage: () => Promise<unknown>
+  /** Registry login for POST /auth (the image service's). */
+  login?: ImageServiceContract['login']
 }
 
 const PING_HEADERS = {
@@ -35,7 +40,15 @@ export function systemRoutes(d: SystemRouteDeps): Route[] {
     get('/info', async () => json(await d.system.info())),
     get('/system/df', async () => json(await d.dataUsage())),
     get('/events', (req) => systemEvents(d, req)),
+    post('/auth', (req) => systemAuth(d, req)),
   ]
+}
+
+async function systemAuth(d: SystemRouteDeps, req: ApiRequest): Promise<ApiReply> {
+  const auth = toLoginAuth(await req.json())
+  if (!d.login) throw new NotImplementedError('registry login is not available')
+  const res = await d.login(auth, { signal: req.signal })
+  return json({ Status: res.status, IdentityToken: res.identityToken ?? '' })
 }
 
 async function systemEvents(d: SystemRouteDeps, req: ApiRequest): Promise<ApiReply> {

@@ -22,6 +22,7 @@ const container: Record<string, Loader> = {
   attach: () => import('./container/attach.ts'),
   inspect: () => import('./container/inspect.ts'),
   prune: () => import('./container/prune.ts'),
+  cp: () => import('./container/cp.ts'),
 }
 
 const image: Record<string, Loader> = {
@@ -33,7 +34,17 @@ const image: Record<string, Loader> = {
   load: () => import('./image/load.ts'),
   save: () => import('./image/save.ts'),
   import: () => import('./image/import.ts'),
+  pull: () => import('./image/pull.ts'),
+  push: () => import('./image/push.ts'),
   prune: () => import('./image/prune.ts'),
+}
+
+const volume: Record<string, Loader> = {
+  create: () => import('./volume/create.ts'),
+  ls: () => import('./volume/ls.ts'),
+  inspect: () => import('./volume/inspect.ts'),
+  rm: () => import('./volume/rm.ts'),
+  prune: () => import('./volume/prune.ts'),
 }
 
 const system: Record<string, Loader> = {
@@ -54,6 +65,7 @@ export const GROUPS: Record<
   },
   image: { verbs: image, aliases: { list: 'ls', remove: 'rm', rmi: 'rm' }, short: 'Manage images' },
   system: { verbs: system, aliases: {}, short: 'Manage Docker' },
+  volume: { verbs: volume, aliases: { list: 'ls', remove: 'rm' }, short: 'Manage volumes' },
 }
 
 /** Top-level shortcuts: `berth ps` is `berth container ls`, printed as "berth ps" in usage. */
@@ -73,6 +85,7 @@ export const TOP_LEVEL: Record<string, Loader> = {
   ps: container.ls as Loader,
   logs: container.logs as Loader,
   attach: container.attach as Loader,
+  cp: container.cp as Loader,
   inspect: () => import('./inspect.ts'),
   images: image.ls as Loader,
   rmi: image.rm as Loader,
@@ -81,6 +94,10 @@ export const TOP_LEVEL: Record<string, Loader> = {
   load: image.load as Loader,
   save: image.save as Loader,
   import: image.import as Loader,
+  pull: image.pull as Loader,
+  push: image.push as Loader,
+  login: () => import('./system/login.ts'),
+  logout: () => import('./system/logout.ts'),
   version: () => import('./system/version.ts'),
   info: system.info as Loader,
   events: system.events as Loader,

@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict'
+import { mkdir, mkdtemp, rm, symlink } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, before, describe, it } from 'node:test'
+import { hostPathOf, ociMounts, parseApiMount, parseBind, resolveInContainer } from './mounts.ts'
+
+describe('parseBind', () => {
+  it('parses binds and named volumes as Docker shows them', () => {
+    assert.deepEqual(parseBind('/h:/c'), {
+      type: 'bind',
+      source: '/h',
+      destination: '/c',
+      mode: '',
+      rw: true,
+      propagation: 'rprivate',
+    })
+    const v = parseBind('data:/c/:ro,nocopy')
+    assert.equal(v.type, 'volume')
+    assert.equal(v.name, 'data')
+    assert.equal(v.destination, '/c')
+    assert.equal(v.mode, 'ro,nocopy')
+    assert.equal(v.rw, false)
+    assert.equal(v.copyData, false)
+    assert.equal(parseBind('data:/c').mode, 'z')
+    assert.equal(parseBind('/h:/c:rshared').propagation, 'rshared')
+  })
+  it('rejects bad specs', () => {
+    assert.throws(() => parseBind('/h:c'), /mount path must be absolute/)
+    assert.throws(() => parseBind('/h:/c:bogus'), /invalid mode: bogus/)
+    assert.throws(() => parseBind('/h:/c:ro,rw'), /invalid mode/)
+    assert.throws(() => parseBind('/h:/'), /destination can't be '\/'/)
+  })
+})
+
+describe('parseApiMount', () => {
+  it('rejects a missing bind source as Docker does', async () => {
+    await assert.rejects(
+      parseApiMount({ Type: 'bind', Source: '/nonexistent-berth-x', Target: '/x' }),
+      /invalid mount config for type "bind": bind source path does not exist: \/nonexistent-berth-x/,
+    )
+    await assert.rejects(
+      parseApiMount({ Type: 'tmpfs', Source: '/a', Target: '/x' }),
+      /field Source must not be specified/,
+    )
+  })
+  it('maps tmpfs options onto the OCI mount', async () => {
+    const mp = await parseApiMount({
+      Type: 'tmpfs',
+      Target: '/t',
+      TmpfsOptions: { SizeBytes: 1024, Mode: 0o1777 },
+    })
+    assert.deepEqual(ociMounts([mp])[0], {
+      destination: '/t',
+      type: 'tmpfs',
+      source: 'tmpfs',
+      options: ['nosuid', 'nodev', 'noexec', 'rw', 'size=1024', 'mode=1777'],
+    })
+  })
+})
+
+describe('resolveInContainer', () => {
+  let root: string
+  let vol: string
+  before(async () => {
+    root = await mkdtemp(join(tmpdir(), 'berth-root-'))
+    vol = await mkdtemp(join(tmpdir(), 'berth-vol-'))
+    await mkdir(join(root, 'etc'))
+    await symlink('../../../../../etc', join(root, 'up'))
+    await symlink('/etc', join(root, 'abs'))
+    await symlink('/data/x', join(root, 'intovol'))
+    await symlink('loop', join(root, 'loop'))
+  })
+  after(async () => {
+    await rm(root, { recursive: true, force: true })
+    await rm(vol, { recursive: true, force: true })
+  })
+
+  it('keeps symlinks and .. inside the root, across mounts', async () => {
+    const view = { root, mounts: [{ destination: '/data', source: vol }] }
+    assert.equal(await resolveInContainer(view, '/up/passwd', { followLast: true }), '/etc/passwd')
+    assert.equal(await resolveInContainer(view, '/../../abs/x', { followLast: true }), '/etc/x')
+    assert.equal(await resolveInContainer(view, '/abs', { followLast: false }), '/abs')
+    assert.equal(await resolveInContainer(view, '/intovol', { followLast: true }), '/data/x')
+    assert.equal(hostPathOf(view, '/data/x'), join(vol, 'x'))
+    assert.equal(hostPathOf(view, '/etc/passwd'), join(root, 'etc/passwd'))
+    await assert.rejects(resolveInContainer(view, '/loop', { followLast: true }), /too many levels/)
+  })
+})

@@ -1,0 +1,214 @@
+// `docker pull`: resolves the reference to a platform's manifest and config (resolve.ts),
+// downloads missing layers concurrently (download.ts), unpacks them in order, then commits the
+// image, its tag and its RepoDigest. Progress is docker's JSON message sequence. Crash- and
+// failure-safe by ordering: verified blobs, unpacked layers, image record, names. A failed pull
+// leaves no image and no name; verified layer blobs stay so a retry continues (init's GC drops
+// them if nothing ever uses them).
+import {
+  chainIds,
+  type Descriptor,
+  type Digest,
+  familiarName,
+  familiarString,
+  nameOf,
+  type Reference,
+  refString,
+} from '../../oci/index.ts'
+import { type AuthConfig, hasCredentials } from '../auth/index.ts'
+import type { ImageCore } from '../core.ts'
+import type { ProgressMessage } from '../image-service-contract.ts'
+import { parsePlatform } from '../import.ts'
+import { isAbort, type Registries, type RegistryClient } from '../registry-client/index.ts'
+import type { DistributionStore } from './distribution-store.ts'
+import { downloadLayer, shortDigest } from './download.ts'
+import { MessageQueue, runLimited } from './progress.ts'
+import { type PullTarget, pullError, resolveImage } from './resolve.ts'
+
+export interface PullDeps {
+  core: ImageCore
+  registries: Registries
+  distribution: DistributionStore
+}
+
+export interface PullOptions {
+  auth: AuthConfig
+  /** "os[/arch[/variant]]"; default the host's platform. */
+  platform?: string
+  signal?: AbortSignal
+}
+
+/** Pulls `ref` (tagged or by digest; neither means every tag of the repository). The first
+ *  message is yielded only once the manifest and config are fetched, so a missing tag or a
+ *  refused login fails the first next() (the API answers it with a status, as dockerd does).
+ *  @throws NotFoundError, ForbiddenError, UnavailableError, InvalidArgumentError. */
+export async function* pull(
+  deps: PullDeps,
+  ref: Reference,
+  opts: PullOptions,
+): AsyncGenerator<ProgressMessage> {
+  const platform = parsePlatform(opts.platform)
+  const client = deps.registries.client(ref.domain, ref.path, opts.auth)
+  if (ref.tag !== undefined || ref.digest !== undefined) {
+    const target = await resolveImage(client, ref, {
+      platform,
+      signal: opts.signal,
+      authenticated: hasCredentials(opts.auth),
+    })
+    const { status } = yield* pullTarget(deps, client, ref, target, opts.signal)
+    yield { status: `Status: ${status} for ${familiarString(ref)}` }
+    return
+  }
+  const tags = await listTags(client, ref, opts)
+  let newer = false
+  for (const tag of tags) {
+    const tagged = { ...ref, tag }
+    const target = await resolveImage(client, tagged, {
+      platform,
+      signal: opts.signal,
+      authenticated: hasCredentials(opts.auth),
+    })
+    const { status } = yield* pullTarget(deps, client, tagged, target, opts.signal)
+    newer ||= status !== 'Image is up to date'
+  }
+  yield {
+    status: `Status: ${newer ? 'Downloaded newer image' : 'Image is up to date'} for ${familiarName(ref)}`,
+  }
+}
+
+async function listTags(client: RegistryClient, ref: Reference, opts: PullOptions): Promise<string[]> {
+  try {
+    const tags = await client.tags({ signal: opts.signal })
+    return tags.sort()
+  } catch (err) {
+    throw pullError(err, ref, `${client.endpoint.base}/v2/${ref.path}/tags/list`, hasCredentials(opts.auth))
+  }
+}
+
+type PullStatus = 'Downloaded newer image' | 'Image is up to date'
+
+async function* pullTarget(
+  deps: PullDeps,
+  client: RegistryClient,
+  ref: Reference,
+  target: PullTarget,
+  signal: AbortSignal | undefined,
+): AsyncGenerator<ProgressMessage, { status: PullStatus }> {
+  yield { status: `Pulling from ${ref.path}`, id: ref.tag ?? ref.digest }
+  const queue = new MessageQueue<ProgressMessage>()
+  let fetched = 0
+  const work = fetchLayers(deps, client, target, (m) => queue.push(m), signal).then(
+    (n) => {
+      fetched = n
+      queue.end()
+    },
+    (err: unknown) => queue.end(err),
+  )
+  yield* queue
+  await work
+  const changed = await commit(deps, ref, target)
+  yield { status: `Digest: ${target.top.digest}` }
+  return { status: changed || fetched > 0 ? 'Downloaded newer image' : 'Image is up to date' }
+}
+
+/** Downloads (≤ maxConcurrentDownloads at once) and unpacks, in order, the layers not yet
+ *  present. Returns how many were downloaded. */
+async function fetchLayers(
+  deps: PullDeps,
+  client: RegistryClient,
+  target: PullTarget,
+  emit: (m: ProgressMessage) => void,
+  signal: AbortSignal | undefined,
+): Promise<number> {
+  const { core } = deps
+  const diffIds = target.config.rootfs.diff_ids
+  const chain = chainIds(diffIds)
+  const layers = target.manifest.layers
+  const ready = layers.map(() => Promise.withResolvers<void>())
+  const ctrl = new AbortController()
+  const tasks: Array<() => Promise<void>> = []
+  for (const [i, layer] of layers.entries()) {
+    const id = shortDigest(layer.digest)
+    if (core.layers.get(chain[i]!)) {
+      emit({ status: 'Already exists', id, progressDetail: {} })
+      ready[i]!.resolve()
+    } else if (await core.content.has(diffIds[i]!)) {
+      emit({ status: 'Download complete', id, progressDetail: {} })
+      ready[i]!.resolve()
+    } else {
+      emit({ status: 'Pulling fs layer', id, progressDetail: {} })
+      tasks.push(async () => {
+        await downloadLayer(core, client, layer, diffIds[i]!, emit, ctrl.signal)
+        ready[i]!.resolve()
+      })
+    }
+  }
+  const onAbort = () => ctrl.abort(signal?.reason)
+  signal?.addEventListener('abort', onAbort, { once: true })
+  try {
+    const downloads = runLimited(tasks, deps.registries.options.maxConcurrentDownloads, ctrl)
+    const failed = downloads.then(() => new Promise<void>(() => undefined))
+    // Observed by the race in unpackInOrder; this handler only keeps an unobserved
+    // rejection (unpacking was busy when a download failed) from being "unhandled".
+    failed.catch(() => undefined)
+    const unpack = unpackInOrder(deps, target, ready, failed, emit).catch((err: unknown) => {
+      ctrl.abort(err)
+      throw err
+    })
+    const [d, u] = await Promise.allSettled([downloads, unpack])
+    // An unpack failure aborts the downloads: report it, not their AbortErrors.
+    const downloadErr = d.status === 'rejected' ? d.reason : undefined
+    const unpackErr = u.status === 'rejected' ? u.reason : undefined
+    const err = downloadErr !== undefined && !isAbort(downloadErr) ? downloadErr : (unpackErr ?? downloadErr)
+    if (err !== undefined) throw isAbort(err) && signal?.aborted ? (signal.reason ?? err) : err
+  } finally {
+    signal?.removeEventListener('abort', onAbort)
+  }
+  return tasks.length
+}
+
+async function unpackInOrder(
+  deps: PullDeps,
+  target: PullTarget,
+  ready: Array<PromiseWithResolvers<void>>,
+  failed: Promise<void>,
+  emit: (m: ProgressMessage) => void,
+): Promise<void> {
+  const { core } = deps
+  const diffIds = target.config.rootfs.diff_ids
+  const chain = chainIds(diffIds)
+  for (const [i, layer] of target.manifest.layers.entries()) {
+    await Promise.race([ready[i]!.promise, failed])
+    if (core.layers.get(chain[i]!)) continue
+    const id = shortDigest(layer.digest)
+    emit({ status: 'Extracting', id, progressDetail: {} })
+    await core.layers.ensure(diffIds.slice(0, i + 1), (d) => core.content.read(d))
+    emit({ status: 'Pull complete', id, progressDetail: {} })
+  }
+}
+
+/** Makes the image visible and names it. Returns true when the tag (or digest) now names an
+ *  image it did not name before. */
+async function commit(deps: PullDeps, ref: Reference, target: PullTarget): Promise<boolean> {
+  const { core, distribution } = deps
+  const repository = nameOf(ref)
+  await distribution.putManifest(target.top.digest, target.top.bytes)
+  if (target.image !== target.top) await distribution.putManifest(target.image.digest, target.image.bytes)
+  const diffIds = target.config.rootfs.diff_ids
+  for (const [i, layer] of target.manifest.layers.entries())
+    await distribution.addSource(diffIds[i]!, sourceOf(layer, repository))
+  return core.lock.run(async () => {
+    const img = await core.commitImage(target.configBytes)
+    const digestRef = refString({ domain: ref.domain, path: ref.path, digest: target.top.digest })
+    const key =
+      ref.tag !== undefined ? refString({ domain: ref.domain, path: ref.path, tag: ref.tag }) : digestRef
+    const before = core.store.lookup(key)
+    if (ref.tag !== undefined) await core.setTag({ domain: ref.domain, path: ref.path, tag: ref.tag }, img.id)
+    if (core.store.lookup(digestRef) !== img.id) await core.store.setRefs([{ ref: digestRef, id: img.id }])
+    core.publisher.publish('image', 'pull', familiarString(ref), { name: familiarName(ref) })
+    return before !== img.id
+  })
+}
+
+function sourceOf(layer: Descriptor, repository: string) {
+  return { digest: layer.digest as Digest, mediaType: layer.mediaType, size: layer.size, repository }
+}

@@ -1,0 +1,44 @@
+// The daemon's registry settings and shared state: which registries are insecure, and the
+// token cache every client shares. Hands out one RegistryClient per (registry, repository,
+// credentials) use.
+import type { AuthConfig } from '../auth/index.ts'
+import { registryEndpoint } from './endpoints.ts'
+import { RegistryClient } from './registry-client.ts'
+import { TokenCache } from './token-cache.ts'
+
+export interface RegistryOptions {
+  /** dockerd's `insecure-registries`: host[:port] or IPv4 CIDR reached over plain HTTP. */
+  insecureRegistries?: string[]
+  userAgent?: string
+  /** Concurrent layer downloads per pull (dockerd's max-concurrent-downloads, default 3). */
+  maxConcurrentDownloads?: number
+  /** Concurrent layer uploads per push (default 3). */
+  maxConcurrentUploads?: number
+  /** Layers larger than this are pushed in PATCH chunks of this size (default 16 MiB). */
+  chunkSize?: number
+}
+
+export class Registries {
+  readonly options: Required<Omit<RegistryOptions, 'userAgent'>> & { userAgent: string }
+  readonly tokens = new TokenCache()
+
+  constructor(opts: RegistryOptions = {}) {
+    this.options = {
+      insecureRegistries: opts.insecureRegistries ?? [],
+      userAgent: opts.userAgent ?? 'berth',
+      maxConcurrentDownloads: opts.maxConcurrentDownloads ?? 3,
+      maxConcurrentUploads: opts.maxConcurrentUploads ?? 3,
+      chunkSize: opts.chunkSize ?? 16 << 20,
+    }
+  }
+
+  client(domain: string, repository: string, auth: AuthConfig): RegistryClient {
+    return new RegistryClient({
+      endpoint: registryEndpoint(domain, this.options.insecureRegistries),
+      repository,
+      auth,
+      tokens: this.tokens,
+      userAgent: this.options.userAgent,
+    })
+  }
+}
