@@ -53,7 +53,7 @@ fi
 
 # 4. Commands on the PATH.
 mkdir -p "$PREFIX/compile-cache"
-for cmd in berth berthd; do
+for cmd in berth berthd berth-registry; do
   cat > "/usr/local/bin/$cmd.new" <<WRAP
 #!/bin/sh
 NODE_COMPILE_CACHE=$PREFIX/compile-cache exec $NODE_BIN $ROOT/dist/$cmd.mjs "\$@"
