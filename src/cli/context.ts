@@ -2,6 +2,7 @@
 // and the clock. Verbs never touch process.*, so tests inject all of it. Also the exit-status error.
 import type { Writable } from 'node:stream'
 import type { EngineClient } from '../client/index.ts'
+import type { Terminal } from './terminal.ts'
 
 /** The client surface verbs use; tests pass a fake implementing the methods they call. */
 export type EngineApi = Omit<EngineClient, 'endpoint'>
@@ -21,6 +22,8 @@ export interface CliContext {
   stdin: NodeJS.ReadableStream
   stdinIsTTY: boolean
   stdoutIsTTY: boolean
+  /** The controlling terminal when stdin is one (raw mode, size, resizes). */
+  terminal?: Terminal
   env: NodeJS.ProcessEnv
   now: () => Date
   /** The endpoint URL, for messages ("Cannot connect to … at <host>"). */

@@ -8,6 +8,7 @@ import { resolveCommand } from './commands/index.ts'
 import { type CliContext, outputOf, StatusError } from './context.ts'
 import { argCountError, errorText, usageError } from './errors-text.ts'
 import { FlagError, type FlagSpec, flag, parseFlags } from './flags.ts'
+import { terminalOf } from './terminal.ts'
 import { CLI_VERSION, GIT_COMMIT, PROG } from './version-info.ts'
 
 export interface MainIO {
@@ -150,6 +151,7 @@ function makeContext(
     stdin: io.stdin,
     stdinIsTTY: io.stdinIsTTY,
     stdoutIsTTY: io.stdoutIsTTY,
+    terminal: io.stdinIsTTY ? terminalOf(io.stdin, io.stdout) : undefined,
     env: io.env,
     now: io.now ?? (() => new Date()),
     host,

@@ -22,6 +22,7 @@ import type {
   Volume,
 } from '../api/types/index.ts'
 import { type Endpoint, parseEndpoint, type TlsSettings } from './endpoint.ts'
+import type { ContainerStatsResponse, ExecConfigRequest, ExecInspectResponse } from './exec-types.ts'
 import { jsonLines, readText } from './json-stream.ts'
 import type { HttpResponse, Query, RequestOptions, Transport } from './transport.ts'
 
@@ -346,6 +347,55 @@ export class EngineClient {
       query,
     })
     return { socket: h.socket, multiplexed: isMultiplexed(h.contentType, !opts.tty) }
+  }
+
+  /** GET /containers/{id}/stats: one JSON document per sample (every second while streaming). */
+  async *containerStats(
+    id: string,
+    opts: { stream?: boolean; oneShot?: boolean; signal?: AbortSignal } = {},
+  ): AsyncGenerator<ContainerStatsResponse> {
+    const query = { stream: opts.stream ?? true, 'one-shot': opts.oneShot || undefined }
+    const res = await this.#request({
+      method: 'GET',
+      path: `/containers/${enc(id)}/stats`,
+      query,
+      signal: opts.signal,
+    })
+    yield* jsonLines<ContainerStatsResponse>(res)
+  }
+
+  // ---- exec ----
+
+  containerExec(id: string, body: ExecConfigRequest): Promise<{ Id: string }> {
+    return this.#json({ method: 'POST', path: `/containers/${enc(id)}/exec`, body })
+  }
+
+  /** POST /exec/{id}/start. Detached: resolves once started (undefined). Attached: hijacks the
+   *  connection like containerAttach; `tty` says how to frame when the daemon does not tell. */
+  async execStart(
+    id: string,
+    opts: { detach?: boolean; tty?: boolean; consoleSize?: [number, number] },
+  ): Promise<AttachResult | undefined> {
+    const body = { Detach: opts.detach === true, Tty: opts.tty === true, ConsoleSize: opts.consoleSize }
+    if (opts.detach) {
+      await this.#empty({ method: 'POST', path: `/exec/${enc(id)}/start`, body })
+      return undefined
+    }
+    const v = await this.apiVersion()
+    const h = await (await this.#http()).hijack({
+      method: 'POST',
+      path: `/v${v}/exec/${enc(id)}/start`,
+      body,
+    })
+    return { socket: h.socket, multiplexed: isMultiplexed(h.contentType, !opts.tty) }
+  }
+
+  execInspect(id: string): Promise<ExecInspectResponse> {
+    return this.#json({ method: 'GET', path: `/exec/${enc(id)}/json` })
+  }
+
+  execResize(id: string, opts: { h: number; w: number }): Promise<void> {
+    return this.#empty({ method: 'POST', path: `/exec/${enc(id)}/resize`, query: { h: opts.h, w: opts.w } })
   }
 
   containerPrune(opts: { filters?: Filters } = {}): Promise<ContainerPruneResponse> {

@@ -20,5 +20,12 @@ export {
   negotiate,
 } from './engine-client.ts'
 export { DaemonUnreachableError, EngineApiError, isEngineApiError } from './errors.ts'
+export type {
+  BlkioStatEntry,
+  ContainerStatsResponse,
+  CpuStatsJson,
+  ExecConfigRequest,
+  ExecInspectResponse,
+} from './exec-types.ts'
 export { jsonLines } from './json-stream.ts'
 export { demultiplex, encodeFrame, type Frame, FrameDecoder, type StreamType } from './stdcopy.ts'

@@ -64,7 +64,15 @@ export class ExecService {
     checkRunning(rec)
     if (config.cmd.length === 0) throw new InvalidArgumentError('No exec command specified')
     const id = newId()
-    this.#execs.set(id, { id, containerId: rec.id, config, running: false, exitCode: null, pid: 0, started: false })
+    this.#execs.set(id, {
+      id,
+      containerId: rec.id,
+      config,
+      running: false,
+      exitCode: null,
+      pid: 0,
+      started: false,
+    })
     this.#publish(rec, `exec_create: ${config.cmd.join(' ')}`, { execID: id })
     return id
   }
@@ -101,7 +109,8 @@ export class ExecService {
         logPath,
       })
     } catch (err) {
-      e.exitCode = 126
+      // Docker's codes for a process that cannot run: 127 not found, else 126.
+      e.exitCode = /not found|no such file/i.test(messageOf(err)) ? 127 : 126
       if (err instanceof NotFoundError || err instanceof ConflictError) throw new NotRunningError(rec.id)
       throw err
     }

@@ -2,10 +2,13 @@
 // attach (output from the log, input to the runtime's stdin) and top.
 import { stat } from 'node:fs/promises'
 import { PassThrough } from 'node:stream'
-import { ConflictError, InvalidArgumentError, messageOf } from '../lib/errors.ts'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { ConflictError, InvalidArgumentError, messageOf, NotFoundError } from '../lib/errors.ts'
 import { run } from '../lib/exec.ts'
+import type { ContainerStats } from '../runtime/index.ts'
 import type { ContainerService } from './container-service.ts'
 import { type LogEntry, readLogs } from './logs.ts'
+import type { ContainerRecord } from './types.ts'
 
 export interface LogsOptions {
   follow: boolean
@@ -22,6 +25,21 @@ export interface AttachSession {
   /** The container's stdin, when asked for and the container keeps one open. */
   stdin?: NodeJS.WritableStream
 }
+
+// The API encodes these; it may not import runtime/ itself.
+export type { BlkioEntry, ContainerStats } from '../runtime/index.ts'
+
+/** One stats reading with the one before it (Docker's precpu_stats), for CPU % between them. */
+export interface StatsSample {
+  id: string
+  name: string
+  /** undefined when the container is not running (Docker then sends zeroes). */
+  current?: ContainerStats
+  previous?: ContainerStats
+}
+
+/** Docker samples a streamed container's stats once a second. */
+const STATS_INTERVAL_MS = 1000
 
 export class ContainerIoService {
   readonly #svc: ContainerService
@@ -90,6 +108,45 @@ export class ContainerIoService {
       }
     })
     return buffer
+  }
+
+  /** Engine API stats: `stream` yields a sample every second until the container stops or
+   *  `signal` aborts; otherwise one sample, measured over a second unless `oneShot`. */
+  async *stats(
+    ref: string,
+    opts: { stream: boolean; oneShot: boolean; signal?: AbortSignal },
+  ): AsyncGenerator<StatsSample> {
+    const rec = this.#svc.get(ref)
+    const base = { id: rec.id, name: rec.name }
+    let previous = await this.#statsOf(rec)
+    if (previous === undefined || (!opts.stream && opts.oneShot)) {
+      yield { ...base, current: previous }
+      return
+    }
+    if (opts.stream) yield { ...base, current: previous }
+    while (!opts.signal?.aborted) {
+      try {
+        await sleep(STATS_INTERVAL_MS, undefined, { signal: opts.signal })
+      } catch {
+        // Aborted: the client went away.
+        return
+      }
+      const current = await this.#statsOf(rec)
+      yield { ...base, current, previous }
+      if (current === undefined || !opts.stream) return
+      previous = current
+    }
+  }
+
+  async #statsOf(rec: ContainerRecord): Promise<ContainerStats | undefined> {
+    if (rec.state.status !== 'running' && rec.state.status !== 'paused') return undefined
+    try {
+      return await this.#svc.deps.runtime.stats(rec.id)
+    } catch (err) {
+      // The container stopped between the state check and the read.
+      if (err instanceof NotFoundError) return undefined
+      throw err
+    }
   }
 
   async top(ref: string, psArgs = '-ef'): Promise<{ Titles: string[]; Processes: string[][] }> {

@@ -100,7 +100,9 @@ export class ConmonRuntime implements Runtime {
       logSizeMax: opts.logSizeMax,
       tty: opts.tty,
       openStdin: opts.openStdin,
-      stdinOnce: opts.stdinOnce,
+      // Docker never closes a TTY container's stdin when a client detaches or hangs up, even
+      // with StdinOnce: the terminal stays usable for the next `attach`.
+      stdinOnce: opts.stdinOnce && !opts.tty,
       logLevel: this.#o.conmonLogLevel ?? 'error',
       paths: p,
     })

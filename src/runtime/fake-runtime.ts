@@ -157,7 +157,9 @@ export class FakeRuntime implements Runtime {
     const args = Array.isArray(opts.process.args) ? opts.process.args.map(String) : []
     if (args.length === 0) throw new InvalidArgumentError('exec: no command')
     const log = (text: string) =>
-      text === '' ? Promise.resolve() : appendFile(opts.logPath, `${new Date().toISOString()} stdout F ${text}\n`)
+      text === ''
+        ? Promise.resolve()
+        : appendFile(opts.logPath, `${new Date().toISOString()} stdout F ${text}\n`)
     const stdin = new PassThrough()
     let exited: Promise<number>
     const program = c.behaviour.exec?.(args)
@@ -171,7 +173,9 @@ export class FakeRuntime implements Runtime {
         return 0
       })()
     } else {
-      exited = log(args[0] === 'echo' ? args.slice(1).join(' ') : '').then(() => 0)
+      // `sh -c '… exit N'` exits N; `echo` prints its arguments.
+      const code = args[0] === 'sh' ? Number(/exit (\d+)/.exec(args[2] ?? '')?.[1] ?? 0) : 0
+      exited = log(args[0] === 'echo' ? args.slice(1).join(' ') : '').then(() => code)
     }
     if (!opts.openStdin) stdin.end()
     return {

@@ -128,6 +128,57 @@ export function runtimeSuite(
       assert.equal(await h.runtime.state(id), undefined)
     })
 
+    it('execs a process in a running container: pid, output, exit code', async () => {
+      const { id, options } = await create({ kind: 'sleep' })
+      await h.runtime.start(id)
+      const logPath = `${options.logPath}.exec`
+      const process = {
+        args: ['echo', 'from exec'],
+        cwd: '/',
+        env: ['PATH=/usr/bin:/bin'],
+        user: { uid: 0, gid: 0 },
+        terminal: false,
+      }
+      const p = await h.runtime.exec(id, `${id.slice(0, 8)}e1`, {
+        process,
+        tty: false,
+        openStdin: false,
+        logPath,
+      })
+      assert.ok(p.pid > 0)
+      assert.equal(await p.exited, 0)
+      assert.match(await readFile(logPath, 'utf8'), / stdout F from exec\n/)
+      const failing = { ...process, args: ['sh', '-c', 'exit 3'] }
+      const q = await h.runtime.exec(id, `${id.slice(0, 8)}e2`, {
+        process: failing,
+        tty: false,
+        openStdin: false,
+        logPath,
+      })
+      assert.equal(await q.exited, 3)
+      await h.runtime.kill(id, 'SIGKILL')
+    })
+
+    it('refuses to exec in a container that is not running', async () => {
+      const { id, options } = await create({ kind: 'sleep' })
+      const process = { args: ['true'], cwd: '/', env: [], user: { uid: 0, gid: 0 } }
+      const opts = { process, tty: false, openStdin: false, logPath: `${options.logPath}.exec` }
+      await assert.rejects(h.runtime.exec(id, 'e1', opts), ConflictError)
+      await assert.rejects(h.runtime.exec(h.newId(), 'e1', opts), NotFoundError)
+    })
+
+    it('reads stats of a running container', async () => {
+      const { id } = await create({ kind: 'sleep' })
+      await h.runtime.start(id)
+      const st = await h.runtime.stats(id)
+      assert.ok(st.memory.usage > 0)
+      assert.ok(st.memory.limit > 0)
+      assert.ok(st.pids.current >= 1)
+      assert.ok(st.cpu.systemNs > 0)
+      await h.runtime.kill(id, 'SIGKILL')
+      await assert.rejects(h.runtime.stats(h.newId()), NotFoundError)
+    })
+
     it('reports unknown containers', async () => {
       const id = h.newId()
       assert.equal(await h.runtime.state(id), undefined)

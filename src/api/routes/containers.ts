@@ -4,6 +4,7 @@ import type { ContainerIoService, ContainerService, LogEntry } from '../../conta
 import type { ImageServiceContract } from '../../image/image-service-contract.ts'
 import { InvalidArgumentError } from '../../lib/errors.ts'
 import { statusText, toCreateSpec, toInspect, toSummary } from '../codec/containers.ts'
+import { toStatsJson } from '../codec/stats.ts'
 import { bool, filters, int, str } from '../query.ts'
 import { type ApiReply, type ApiRequest, del, get, json, noContent, post, type Route } from '../router.ts'
 import { MULTIPLEXED, RAW_STREAM } from '../stream/multiplex.ts'
@@ -22,6 +23,7 @@ export function containerRoutes(d: ContainerRouteDeps): Route[] {
     get('/containers/:id/json', (req) => containerInspect(d, req)),
     get('/containers/:id/top', (req) => containerTop(d, req)),
     get('/containers/:id/logs', (req) => containerLogs(d, req)),
+    get('/containers/:id/stats', (req) => containerStats(d, req)),
     post('/containers/:id/start', async (req) => {
       await d.containers.start(req.params.id!)
       return noContent()
@@ -160,6 +162,22 @@ async function containerWait(d: ContainerRouteDeps, req: ApiRequest): Promise<Ap
   return { kind: 'stream', status: 200, contentType: 'application/json', body: body() }
 }
 
+async function containerStats(d: ContainerRouteDeps, req: ApiRequest): Promise<ApiReply> {
+  // Engine API: stream defaults to true; one-shot (1.41+) skips the second sample.
+  const stream = bool(req, 'stream', true)
+  const samples = d.io.stats(req.params.id!, {
+    stream,
+    oneShot: bool(req, 'one-shot'),
+    signal: req.signal,
+  })
+  const first = await samples.next() // errors (no such container) become a status, not a broken stream
+  async function* body() {
+    if (!first.done) yield `${JSON.stringify(toStatsJson(first.value))}\n`
+    for await (const s of samples) yield `${JSON.stringify(toStatsJson(s))}\n`
+  }
+  return { kind: 'stream', status: 200, contentType: 'application/json', body: body() }
+}
+
 async function containerLogs(d: ContainerRouteDeps, req: ApiRequest): Promise<ApiReply> {
   const stdout = bool(req, 'stdout')
   const stderr = bool(req, 'stderr')
@@ -235,6 +253,8 @@ async function containerAttach(d: ContainerRouteDeps, req: ApiRequest): Promise<
     kind: 'hijack',
     contentType: session.tty ? RAW_STREAM : MULTIPLEXED,
     run: async (conn) => {
+      // A client that hangs up (e.g. detaching) must not crash the daemon with EPIPE.
+      conn.on('error', () => conn.destroy())
       if (session.stdin) {
         const input = session.stdin
         conn.on('data', (c: Buffer) => input.write(c))

@@ -2,7 +2,7 @@
 // multiplexed unless Tty), inspect and resize. Parsing and encoding only; ExecService runs them.
 import type { Duplex } from 'node:stream'
 import type { ExecConfig, ExecInstance, ExecService, ExecSession } from '../../container/index.ts'
-import { InvalidArgumentError } from '../../lib/errors.ts'
+import { InternalError, InvalidArgumentError } from '../../lib/errors.ts'
 import { int } from '../query.ts'
 import { type ApiReply, type ApiRequest, get, json, post, type Route } from '../router.ts'
 import { frame, MULTIPLEXED, RAW_STREAM } from '../stream/multiplex.ts'
@@ -25,13 +25,30 @@ async function containerExec(execs: ExecService, req: ApiRequest): Promise<ApiRe
 }
 
 async function execStart(execs: ExecService, req: ApiRequest): Promise<ApiReply> {
-  const body = asObject(await req.json(), 'body')
+  const body = asObject(req.upgrade ? await upgradeBody(req) : await req.json(), 'body')
   const size = body.ConsoleSize
   const consoleSize =
     Array.isArray(size) && size.length === 2 && size.every((n) => Number.isInteger(n) && n > 0)
       ? { height: size[0] as number, width: size[1] as number }
       : undefined
-  const session = await execs.start(req.params.id!, { detach: body.Detach === true, consoleSize })
+  const detach = body.Detach === true
+  let session: ExecSession | undefined
+  try {
+    session = await execs.start(req.params.id!, { detach, consoleSize })
+  } catch (err) {
+    // Docker answers an attached start whose process cannot run (e.g. "executable file not
+    // found") in-band: the connection is upgraded, the message is the output, and the exit code
+    // (126/127) is left in exec inspect for the client to fetch.
+    if (detach || !(err instanceof InternalError)) throw err
+    const { tty } = execs.inspect(req.params.id!).config
+    const text = Buffer.from(`${err.message}\r\n`)
+    const message = tty ? text : frame(1, text)
+    return {
+      kind: 'hijack',
+      contentType: tty ? RAW_STREAM : MULTIPLEXED,
+      run: async (conn) => void conn.end(message),
+    }
+  }
   if (session === undefined) return { kind: 'empty', status: 200 }
   const { config } = execs.inspect(req.params.id!)
   return {
@@ -91,7 +108,7 @@ export function toExecInspect(e: ExecInstance): Record<string, unknown> {
   return {
     ID: e.id,
     Running: e.running,
-    ExitCode: e.exitCode,
+    ExitCode: e.exitCode ?? 0, // the spec says integer; Docker's null means "not yet"
     ProcessConfig: {
       tty: e.config.tty,
       entrypoint,
@@ -106,6 +123,33 @@ export function toExecInspect(e: ExecInstance): Record<string, unknown> {
     ContainerID: e.containerId,
     DetachKeys: e.config.detachKeys,
     Pid: e.pid,
+  }
+}
+
+/** On an upgraded connection the body never "ends" (the socket stays open for the stream), so
+ *  req.json() would wait forever: read exactly Content-Length bytes and leave the rest. */
+async function upgradeBody(req: ApiRequest): Promise<unknown> {
+  const length = Number(req.headers['content-length'] ?? 0)
+  if (!Number.isSafeInteger(length) || length <= 0) return undefined
+  const chunks: Buffer[] = []
+  let got = 0
+  for await (const chunk of req.body.iterator({ destroyOnReturn: false })) {
+    const b = chunk as Buffer
+    const need = length - got
+    if (b.length > need) {
+      chunks.push(b.subarray(0, need))
+      req.body.unshift(b.subarray(need))
+      got = length
+    } else {
+      chunks.push(b)
+      got += b.length
+    }
+    if (got >= length) break
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'))
+  } catch (err) {
+    throw new InvalidArgumentError(`invalid JSON: ${(err as Error).message}`, { cause: err })
   }
 }
 

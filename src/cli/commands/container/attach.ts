@@ -29,15 +29,23 @@ export const run: CommandModule['run'] = async (ctx, flags, [name = '']) => {
   const stdin = !flag.bool(flags, 'no-stdin') && c.Config?.OpenStdin === true
   if (stdin && c.Config?.Tty && !ctx.stdinIsTTY) throw new StatusError(1, 'the input device is not a TTY')
   const { result } = await ctx.client.containerWaitRegistered(name, { condition: 'not-running' })
+  const detachKeys = flag.str(flags, 'detach-keys')
   const conn = await ctx.client.containerAttach(name, {
     stream: true,
     stdin,
     stdout: true,
     stderr: true,
-    detachKeys: flag.str(flags, 'detach-keys'),
+    detachKeys,
     tty: c.Config?.Tty,
   })
-  await pumpAttach(ctx, conn, { stdin })
+  const { detached } = await pumpAttach(ctx, conn, {
+    stdin,
+    tty: c.Config?.Tty === true,
+    detachKeys,
+    resize: (size) => ctx.client.containerResize(name, { h: size.height, w: size.width }),
+  })
+  // docker attach reports a detach as an error: "read escape sequence", status 1.
+  if (detached) throw new StatusError(1, 'read escape sequence')
   const status = await result
   if (status.StatusCode !== 0) throw new StatusError(status.StatusCode)
 }

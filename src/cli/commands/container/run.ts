@@ -48,7 +48,7 @@ export const run: CommandModule['run'] = async (ctx, flags, args) => {
   const autoRemove = body.HostConfig?.AutoRemove === true
   const detachKeys = flag.str(flags, 'detach-keys')
 
-  let io: Promise<void> | undefined
+  let io: Promise<{ detached: boolean }> | undefined
   if (attaching) {
     try {
       const conn = await ctx.client.containerAttach(id, {
@@ -59,7 +59,12 @@ export const run: CommandModule['run'] = async (ctx, flags, args) => {
         detachKeys,
         tty: body.Tty,
       })
-      io = pumpAttach(ctx, conn, { stdin: body.AttachStdin === true })
+      io = pumpAttach(ctx, conn, {
+        stdin: body.AttachStdin === true,
+        tty: body.Tty === true,
+        detachKeys,
+        resize: (size) => ctx.client.containerResize(id, { h: size.height, w: size.width }),
+      })
     } catch (err) {
       throw new StatusError(125, runError(err))
     }
@@ -77,7 +82,16 @@ export const run: CommandModule['run'] = async (ctx, flags, args) => {
     ctx.out.line(id)
     return
   }
-  if (io) await io.catch((err) => ctx.err.line(errorText(err)))
+  // The first resize (at attach) came before start; the process sees this one.
+  const size = body.Tty ? ctx.terminal?.size() : undefined
+  if (size) await ctx.client.containerResize(id, { h: size.height, w: size.width }).catch(() => undefined)
+  if (io) {
+    const res = await io.catch((err) => {
+      ctx.err.line(errorText(err))
+      return { detached: false }
+    })
+    if (res.detached) return // docker: detaching leaves the container running, exit 0
+  }
   const code = await (status ?? Promise.resolve(0))
   if (code !== 0) throw new StatusError(code)
 }

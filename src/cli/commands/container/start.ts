@@ -55,14 +55,17 @@ export const run: CommandModule['run'] = async (ctx, flags, names) => {
     detachKeys,
     tty: c.Config?.Tty,
   })
-  const io = pumpAttach(ctx, conn, { stdin })
+  const tty = c.Config?.Tty === true
+  const io = pumpAttach(ctx, conn, { stdin, tty, detachKeys })
   const { result } = await ctx.client.containerWaitRegistered(name, { condition: 'next-exit' })
   try {
     await ctx.client.containerStart(name, { detachKeys })
   } catch (err) {
     throw new StatusError(startErrorStatus(errorText(err)), errorText(err))
   }
-  await io
+  const size = tty ? ctx.terminal?.size() : undefined
+  if (size) await ctx.client.containerResize(name, { h: size.height, w: size.width }).catch(() => undefined)
+  if ((await io).detached) return
   const status = await result
   if (status.StatusCode !== 0) throw new StatusError(status.StatusCode)
 }

@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, it } from 'node:test'
+import { NotFoundError } from '../lib/errors.ts'
+import { parseBlkioV1, parseFlatKeyed, parseIoStatV2, parseProcStatCpu, readCgroupStats } from './stats.ts'
+
+async function fakeRoot(files: Record<string, string>): Promise<string> {
+  const root = await mkdtemp(join(tmpdir(), 'berth-cg-'))
+  for (const [path, text] of Object.entries(files)) {
+    await mkdir(join(root, path, '..'), { recursive: true })
+    await writeFile(join(root, path), text)
+  }
+  return root
+}
+
+describe('cgroup stats', () => {
+  it('parses flat keyed files, /proc/stat and blkio', () => {
+    assert.deepEqual(parseFlatKeyed('cache 4096\nrss 8192\nbogus x\n'), { cache: 4096, rss: 8192 })
+    assert.equal(parseProcStatCpu('cpu  100 0 50 850 0 0 0 0 0 0\ncpu0 1 2 3\n'), 1000 * 1e7)
+    assert.deepEqual(parseBlkioV1('8:0 Read 4096\n8:0 Write 512\nTotal 4608\n'), [
+      { major: 8, minor: 0, op: 'Read', value: 4096 },
+      { major: 8, minor: 0, op: 'Write', value: 512 },
+    ])
+    const io = parseIoStatV2('8:0 rbytes=10 wbytes=20 rios=1 wios=2 dbytes=0 dios=0\n')
+    assert.deepEqual(io.ioServiceBytes, [
+      { major: 8, minor: 0, op: 'read', value: 10 },
+      { major: 8, minor: 0, op: 'write', value: 20 },
+    ])
+  })
+
+  it('reads v1 (and hybrid) hierarchies', async () => {
+    const c = 'berth/abc'
+    const root = await fakeRoot({
+      [`cpuacct/${c}/cpuacct.usage`]: '5000\n',
+      [`cpuacct/${c}/cpuacct.stat`]: 'user 2\nsystem 1\n',
+      [`cpuacct/${c}/cpuacct.usage_percpu`]: '3000 2000 \n',
+      [`memory/${c}/memory.usage_in_bytes`]: '1048576\n',
+      [`memory/${c}/memory.max_usage_in_bytes`]: '2097152\n',
+      [`memory/${c}/memory.limit_in_bytes`]: '67108864\n',
+      [`memory/${c}/memory.stat`]: 'total_inactive_file 4096\n',
+      [`pids/${c}/pids.current`]: '3\n',
+      [`pids/${c}/pids.max`]: 'max\n',
+    })
+    try {
+      for (const version of ['v1', 'hybrid'] as const) {
+        const s = await readCgroupStats('/berth/abc', version, root)
+        assert.equal(s.cgroup, 'v1')
+        assert.equal(s.cpu.totalNs, 5000)
+        assert.deepEqual(s.cpu.perCpuNs, [3000, 2000])
+        assert.equal(s.cpu.userNs, 2e7)
+        assert.equal(s.memory.usage, 1048576)
+        assert.equal(s.memory.maxUsage, 2097152)
+        assert.equal(s.memory.limit, 67108864)
+        assert.equal(s.memory.stats.total_inactive_file, 4096)
+        assert.deepEqual(s.pids, { current: 3, limit: undefined })
+        assert.ok(s.cpu.systemNs > 0)
+      }
+    } finally {
+      await rm(root, { recursive: true, force: true })
+    }
+  })
+
+  it('reads v2 and throws NotFoundError for a missing cgroup', async () => {
+    const root = await fakeRoot({
+      'berth/abc/cpu.stat': 'usage_usec 7\nuser_usec 5\nsystem_usec 2\nnr_periods 0\n',
+      'berth/abc/memory.current': '2048\n',
+      'berth/abc/memory.max': 'max\n',
+      'berth/abc/memory.stat': 'inactive_file 1024\n',
+      'berth/abc/pids.current': '1\n',
+      'berth/abc/pids.max': '100\n',
+    })
+    try {
+      const s = await readCgroupStats('/berth/abc', 'v2', root)
+      assert.equal(s.cpu.totalNs, 7000)
+      assert.equal(s.memory.usage, 2048)
+      assert.ok(s.memory.limit > 0) // unlimited: the host's memory, as Docker reports it
+      assert.deepEqual(s.pids, { current: 1, limit: 100 })
+      await assert.rejects(readCgroupStats('/berth/none', 'v2', root), NotFoundError)
+    } finally {
+      await rm(root, { recursive: true, force: true })
+    }
+  })
+})
