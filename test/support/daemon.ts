@@ -49,9 +49,15 @@ export class TestDaemon {
   ): Promise<TestDaemon> {
     const d = new TestDaemon(await mkdtemp(join(tmpdir(), 'berth-e2e-')))
     if (opts.dist) d.entry = join(REPO, 'dist/berthd.mjs')
-    if (opts.extraArgs) d.extraArgs = await opts.extraArgs(d.dir)
-    await d.launch()
-    if (opts.busybox !== false) await d.importBusybox()
+    try {
+      if (opts.extraArgs) d.extraArgs = await opts.extraArgs(d.dir)
+      await d.launch()
+      if (opts.busybox !== false) await d.importBusybox()
+    } catch (err) {
+      // A daemon that failed to come up must not leave its roots behind either.
+      await d.stop().catch(() => undefined)
+      throw err
+    }
     return d
   }
 
