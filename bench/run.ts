@@ -192,11 +192,16 @@ async function main(): Promise<void> {
   }
   const rows: Array<[string, string, string]> = []
   try {
+    const startTimes: number[] = []
+    for (let i = 0; i < 10; i++) startTimes.push(await timeIt(() => berthCli(['--version'])))
+    rows.push(['`berth --version` (CLI start-up alone)', `${median(startTimes).toFixed(0)} ms`, '< 60 ms'])
     const versionTimes: number[] = []
-    for (let i = 0; i < 10; i++)
-      versionTimes.push(await timeIt(() => berthCli(['version', '--format', '{{.Client.Version}}'])))
-    const version = median(versionTimes)
-    rows.push(['`berth version` (CLI start-up)', `${version.toFixed(0)} ms`, '< 60 ms'])
+    for (let i = 0; i < 10; i++) versionTimes.push(await timeIt(() => berthCli(['version'])))
+    rows.push([
+      '`berth version` (start-up plus two API calls)',
+      `${median(versionTimes).toFixed(0)} ms`,
+      '< 60 ms',
+    ])
     rows.push([
       '`run --rm busybox true` via docker CLI',
       `${(await runRm(berth, dockerCli)).toFixed(0)} ms`,
