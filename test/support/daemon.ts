@@ -78,6 +78,8 @@ export class TestDaemon {
   }
 
   async launch(): Promise<void> {
+    // The bundled daemon runs as scripts/setup.sh installs it (same malloc arenas).
+    const shipped = this.entry.endsWith('.mjs')
     const child = spawn(
       NODE,
       [
@@ -94,7 +96,10 @@ export class TestDaemon {
         'debug',
         ...this.extraArgs,
       ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: shipped ? { ...process.env, MALLOC_ARENA_MAX: '2' } : process.env,
+      },
     )
     child.stdout?.on('data', (b: Buffer) => this.#log.push(b))
     child.stderr?.on('data', (b: Buffer) => this.#log.push(b))
