@@ -92,7 +92,8 @@ export function createApiApp(routes: Route[], log: Logger): ApiApp {
       signal,
       upgrade,
       json: () => {
-        parsed ??= readJson(body)
+        const length = Number(raw.headers['content-length'] ?? Number.NaN)
+        parsed ??= upgrade ? readExactly(body, length).then(parseJson) : readAll(body).then(parseJson)
         return parsed
       },
     }
@@ -144,7 +145,13 @@ export function createApiApp(routes: Route[], log: Logger): ApiApp {
       Object.assign(fake, {
         method: init.method,
         url: init.url,
-        headers: { 'content-type': 'application/json', ...(init.headers ?? {}) },
+        // Node lower-cases incoming header names; so does the in-process path.
+        headers: Object.fromEntries(
+          Object.entries({ 'content-type': 'application/json', ...(init.headers ?? {}) }).map(([k, v]) => [
+            k.toLowerCase(),
+            v,
+          ]),
+        ),
       })
       const req = toApiRequest(
         fake,
@@ -158,10 +165,36 @@ export function createApiApp(routes: Route[], log: Logger): ApiApp {
   }
 }
 
-async function readJson(body: Readable): Promise<unknown> {
+async function readAll(body: Readable): Promise<Buffer> {
   const chunks: Buffer[] = []
   for await (const c of body) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer))
-  const text = Buffer.concat(chunks).toString('utf8').trim()
+  return Buffer.concat(chunks)
+}
+
+/** On an upgraded connection the body never ends (the socket stays open for the stream that
+ *  follows): read exactly Content-Length bytes and leave the rest for the handler. */
+async function readExactly(body: Readable, length: number): Promise<Buffer> {
+  if (!Number.isSafeInteger(length) || length <= 0) return Buffer.alloc(0)
+  const chunks: Buffer[] = []
+  let got = 0
+  for await (const chunk of body.iterator({ destroyOnReturn: false })) {
+    const b = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer)
+    const need = length - got
+    if (b.length > need) {
+      chunks.push(b.subarray(0, need))
+      body.unshift(b.subarray(need))
+      got = length
+    } else {
+      chunks.push(b)
+      got += b.length
+    }
+    if (got >= length) break
+  }
+  return Buffer.concat(chunks)
+}
+
+function parseJson(raw: Buffer): unknown {
+  const text = raw.toString('utf8').trim()
   if (text === '') return undefined
   try {
     return JSON.parse(text)

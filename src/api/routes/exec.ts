@@ -25,7 +25,7 @@ async function containerExec(execs: ExecService, req: ApiRequest): Promise<ApiRe
 }
 
 async function execStart(execs: ExecService, req: ApiRequest): Promise<ApiReply> {
-  const body = asObject(req.upgrade ? await upgradeBody(req) : await req.json(), 'body')
+  const body = asObject(req.upgrade ? await req.json() : await req.json(), 'body')
   const size = body.ConsoleSize
   const consoleSize =
     Array.isArray(size) && size.length === 2 && size.every((n) => Number.isInteger(n) && n > 0)
@@ -123,33 +123,6 @@ export function toExecInspect(e: ExecInstance): Record<string, unknown> {
     ContainerID: e.containerId,
     DetachKeys: e.config.detachKeys,
     Pid: e.pid,
-  }
-}
-
-/** On an upgraded connection the body never "ends" (the socket stays open for the stream), so
- *  req.json() would wait forever: read exactly Content-Length bytes and leave the rest. */
-async function upgradeBody(req: ApiRequest): Promise<unknown> {
-  const length = Number(req.headers['content-length'] ?? 0)
-  if (!Number.isSafeInteger(length) || length <= 0) return undefined
-  const chunks: Buffer[] = []
-  let got = 0
-  for await (const chunk of req.body.iterator({ destroyOnReturn: false })) {
-    const b = chunk as Buffer
-    const need = length - got
-    if (b.length > need) {
-      chunks.push(b.subarray(0, need))
-      req.body.unshift(b.subarray(need))
-      got = length
-    } else {
-      chunks.push(b)
-      got += b.length
-    }
-    if (got >= length) break
-  }
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'))
-  } catch (err) {
-    throw new InvalidArgumentError(`invalid JSON: ${(err as Error).message}`, { cause: err })
   }
 }
 
