@@ -4,9 +4,11 @@
 import { join } from 'node:path'
 import { type ApiApp, createApiApp } from '../api/app.ts'
 import { archiveRoutes } from '../api/routes/archive.ts'
+import { buildRoutes } from '../api/routes/build.ts'
 import { containerRoutes } from '../api/routes/containers.ts'
 import { execRoutes } from '../api/routes/exec.ts'
 import { imageRoutes } from '../api/routes/images.ts'
+import { networkRoutes } from '../api/routes/networks.ts'
 import { systemRoutes } from '../api/routes/system.ts'
 import { volumeRoutes } from '../api/routes/volumes.ts'
 import type { HostFacts as OciHostFacts } from '../container/bundle.ts'
@@ -106,6 +108,8 @@ export async function buildServices(o: ServiceOptions): Promise<Services> {
       ...imageRoutes(images),
       ...volumeRoutes(volumes),
       ...archiveRoutes(archive),
+      ...networkRoutes(),
+      ...buildRoutes(),
     ],
     o.log,
   )

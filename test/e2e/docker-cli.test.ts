@@ -124,4 +124,12 @@ describe('docker CLI against berthd', { skip }, () => {
     const inspect = await d.docker(['image', 'inspect', '-f', '{{.Os}} {{json .Config.Cmd}}', 'busybox'])
     assert.equal(inspect.stdout.trim(), 'linux ["sh"]')
   })
+
+  it('prunes the whole system', async () => {
+    await d.docker(['create', '--name', 'stale', 'busybox', 'true'])
+    const r = await d.docker(['system', 'prune', '-f'])
+    assert.equal(r.code, 0, r.stderr)
+    assert.match(r.stdout, /Deleted Containers:[\s\S]*Total reclaimed space/)
+    assert.notEqual((await d.docker(['inspect', 'stale'])).code, 0)
+  })
 })
