@@ -2,6 +2,7 @@
 // builds paths/queries and decodes JSON, nothing more. No CLI formatting, no retries.
 import type { Duplex, Readable } from 'node:stream'
 import type {
+  ContainerConfig,
   ContainerCreateRequest,
   ContainerCreateResponse,
   ContainerInspectResponse,
@@ -10,7 +11,9 @@ import type {
   ContainerTopResponse,
   ContainerWaitResponse,
   EventMessage,
+  FilesystemChange,
   HistoryResponseItem,
+  IdResponse,
   ImageDeleteResponseItem,
   ImageInspect,
   ImagePruneResponse,
@@ -629,6 +632,43 @@ export class EngineClient {
       body: tar,
       contentType: 'application/x-tar',
     })
+  }
+
+  /** POST /commit: a new image from the container's changes; `config` overrides its run config. */
+  imageCommit(opts: {
+    container: string
+    repo?: string
+    tag?: string
+    comment?: string
+    author?: string
+    pause?: boolean
+    changes?: string[]
+    config?: ContainerConfig
+  }): Promise<IdResponse> {
+    return this.#json({
+      method: 'POST',
+      path: '/commit',
+      query: {
+        container: opts.container,
+        repo: opts.repo,
+        tag: opts.tag,
+        comment: opts.comment,
+        author: opts.author,
+        pause: opts.pause === undefined ? undefined : opts.pause ? '1' : '0',
+        changes: opts.changes,
+      },
+      body: opts.config,
+    })
+  }
+
+  /** GET /containers/{id}/changes: what the container changed in its filesystem. */
+  async containerChanges(id: string): Promise<FilesystemChange[]> {
+    return (
+      (await this.#json<FilesystemChange[] | null>({
+        method: 'GET',
+        path: `/containers/${enc(id)}/changes`,
+      })) ?? []
+    )
   }
 
   /** GET /containers/{id}/export: the container's filesystem as a tar. */

@@ -23,7 +23,8 @@ export function mergeImageConfig(req: ContainerConfig, img: ImageRunConfig): Con
     StopSignal: req.StopSignal || img.StopSignal,
     OnBuild: null,
   }
-  if (!merged.Healthcheck && img.Healthcheck) merged.Healthcheck = img.Healthcheck as Record<string, unknown>
+  merged.Healthcheck = mergeHealthcheck(req.Healthcheck, img.Healthcheck as Record<string, unknown>)
+  if (!merged.Healthcheck) delete merged.Healthcheck
   if (Object.keys(merged.ExposedPorts ?? {}).length === 0) delete merged.ExposedPorts
   if (!merged.Entrypoint && !merged.Cmd) throw new InvalidArgumentError('no command specified')
   return merged
@@ -46,4 +47,19 @@ export function mergeEnv(base: string[], over: string[]): string[] {
 export function processArgs(c: ContainerConfig): { path: string; args: string[] } {
   const all = [...(c.Entrypoint ?? []), ...(c.Cmd ?? [])]
   return { path: all[0] ?? '', args: all.slice(1) }
+}
+
+/** moby daemon/commit.go merge: the image's healthcheck, with each field the request sets
+ *  (non-empty Test, non-zero durations and retries) overriding it. */
+export function mergeHealthcheck(
+  req: Record<string, unknown> | undefined,
+  img: Record<string, unknown> | undefined,
+): Record<string, unknown> | undefined {
+  if (!req) return img
+  if (!img) return req
+  const out: Record<string, unknown> = { ...req }
+  if (!Array.isArray(req.Test) || req.Test.length === 0) out.Test = img.Test
+  for (const k of ['Interval', 'Timeout', 'StartPeriod', 'StartInterval', 'Retries'])
+    if (!req[k] && img[k]) out[k] = img[k]
+  return out
 }

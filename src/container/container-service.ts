@@ -19,6 +19,7 @@ import { type HostFacts, writeBundle } from './bundle.ts'
 import { mergeImageConfig, processArgs } from './config-merge.ts'
 import { NameInUseError, NotRunningError } from './errors.ts'
 import { writeEtcFiles } from './etc-files.ts'
+import { validateHealthcheck } from './health.ts'
 import { filterContainers, type ListOptions } from './list.ts'
 import {
   type MountPoint,
@@ -63,10 +64,14 @@ export interface CreateSpec {
 
 export type WaitCondition = 'not-running' | 'next-exit' | 'removed'
 
+/** What onLifecycle listeners hear about, after the record holds the new state. */
+export type LifecycleChange = 'start' | 'exit' | 'pause' | 'unpause' | 'remove'
+
 export class ContainerService {
   readonly #d: ContainerServiceDeps
   readonly #locks = new Map<string, Promise<unknown>>()
   readonly waiters = new Waiters()
+  readonly #lifecycle = new Set<(rec: ContainerRecord, change: LifecycleChange) => void>()
 
   constructor(deps: ContainerServiceDeps) {
     this.#d = deps
@@ -86,6 +91,17 @@ export class ContainerService {
       if (this.#locks.get(id) === tail) this.#locks.delete(id)
     })
     return next
+  }
+
+  /** Calls fn synchronously after each start, exit, pause, unpause and removal, until the
+   *  returned function is called. fn must not throw or block (health probers hook here). */
+  onLifecycle(fn: (rec: ContainerRecord, change: LifecycleChange) => void): () => void {
+    this.#lifecycle.add(fn)
+    return () => this.#lifecycle.delete(fn)
+  }
+
+  #changed(rec: ContainerRecord, change: LifecycleChange): void {
+    for (const fn of this.#lifecycle) fn(rec, change)
   }
 
   get(ref: string): ContainerRecord {
@@ -109,6 +125,7 @@ export class ContainerService {
     if (taken) throw new NameInUseError(name.slice(1), taken)
     const image = await images.resolve(spec.config.Image)
     validateHostConfig(spec.hostConfig)
+    validateHealthcheck(spec.config.Healthcheck)
     const id = newId()
     store.reserveName(name, id)
     let mountPoints: MountPoint[] = []
@@ -209,6 +226,7 @@ export class ContainerService {
         finishedAt: ZERO_TIME,
         stoppedByUser: false,
       }
+      this.#changed(rec, 'start')
       await this.#d.store.save(rec)
       this.#d.publisher.publish('container', 'start', rec.id, this.#attrs(rec))
       this.waiters.notify(rec.id, 'started', 1)
@@ -270,6 +288,7 @@ export class ContainerService {
       oomKilled: exit.oomKilled,
       finishedAt: exit.finishedAt.toISOString(),
     }
+    this.#changed(rec, 'exit')
     await Promise.all([cleaned, this.#d.store.save(rec)])
     if (exit.oomKilled) this.#d.publisher.publish('container', 'oom', rec.id, this.#attrs(rec))
     this.#d.publisher.publish('container', 'die', rec.id, {
@@ -354,6 +373,7 @@ export class ContainerService {
     if (rec.state.status !== 'running') throw new ConflictError(`Container ${rec.id} is not running`)
     await this.#d.runtime.pause(rec.id)
     rec.state.status = 'paused'
+    this.#changed(rec, 'pause')
     await this.#d.store.save(rec)
     this.#d.publisher.publish('container', 'pause', rec.id, this.#attrs(rec))
   }
@@ -363,6 +383,7 @@ export class ContainerService {
     if (rec.state.status !== 'paused') throw new ConflictError(`Container ${rec.id} is not paused`)
     await this.#d.runtime.resume(rec.id)
     rec.state.status = 'running'
+    this.#changed(rec, 'unpause')
     await this.#d.store.save(rec)
     this.#d.publisher.publish('container', 'unpause', rec.id, this.#attrs(rec))
   }
@@ -412,6 +433,7 @@ export class ContainerService {
     if (!this.#d.store.find(rec.id)) return
     const wasActive = rec.state.status === 'running' || rec.state.status === 'paused'
     rec.state.status = 'removing'
+    this.#changed(rec, 'remove')
     if (wasActive) await this.#cleanupAfterStop(rec)
     await Promise.all([
       this.#d.images.removeRootfs(rec.id),

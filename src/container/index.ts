@@ -1,4 +1,5 @@
 export * from './archive.ts'
+export * from './commit.ts'
 export * from './container-service.ts'
 export * from './errors.ts'
 export * from './exec-service.ts'

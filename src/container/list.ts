@@ -1,9 +1,10 @@
 // Container list filters (Engine API /containers/json): status, label, name, id, ancestor,
-// exited, before, since, health (none yet), volume/network (later issues).
+// exited, before, since, health, volume/network (later issues).
 import { InvalidArgumentError } from '../lib/errors.ts'
 import type { ContainerRecord } from './types.ts'
 
 const STATUSES = ['created', 'restarting', 'running', 'removing', 'paused', 'exited', 'dead']
+const HEALTH = ['starting', 'healthy', 'unhealthy', 'none']
 const KNOWN = [
   'status',
   'label',
@@ -39,6 +40,9 @@ export function filterContainers(all: ContainerRecord[], opts: ListOptions): Con
   for (const s of f.status ?? []) {
     if (!STATUSES.includes(s)) throw new InvalidArgumentError(`invalid filter 'status=${s}'`)
   }
+  for (const h of f.health ?? []) {
+    if (!HEALTH.includes(h)) throw new InvalidArgumentError(`Unrecognised filter value for health: ${h}`)
+  }
   let list = [...all].sort((a, b) => (a.created < b.created ? 1 : a.created > b.created ? -1 : 0))
   const showAll =
     opts.all || (f.status?.length ?? 0) > 0 || (f.exited?.length ?? 0) > 0 || (opts.limit ?? -1) > 0
@@ -67,6 +71,7 @@ function matches(c: ContainerRecord, f: Record<string, string[]>, opts: ListOpti
   if (f.label?.length && !f.label.every((l) => labelMatch(c.config.Labels ?? {}, l))) return false
   if (f.exited?.length && !(c.state.status === 'exited' && f.exited.includes(String(c.state.exitCode))))
     return false
+  if (f.health?.length && !f.health.includes(c.state.health?.Status ?? 'none')) return false
   if (f.ancestor?.length) {
     const ids = f.ancestor.map((a) => opts.imageIdOf(a))
     if (!ids.includes(c.imageId) && !f.ancestor.includes(c.config.Image)) return false

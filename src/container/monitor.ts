@@ -1,27 +1,34 @@
 // Reacts to container exits: records them, removes AutoRemove containers, applies restart
 // policies with Docker's back-off (100 ms doubling, reset after 10 s of running). On daemon
 // start, restore() re-adopts containers that kept running and records exits that happened
-// while berthd was down.
+// while berthd was down. It also owns the health probers (health.ts), started after restore.
 import { messageOf } from '../lib/errors.ts'
 import type { ContainerService } from './container-service.ts'
+import { ExecService } from './exec-service.ts'
+import { execProbeRunner, HealthMonitor } from './health.ts'
 import type { ContainerRecord } from './types.ts'
 
 export class ContainerMonitor {
   readonly #svc: ContainerService
   readonly #backoff = new Map<string, number>()
   readonly #timers = new Set<NodeJS.Timeout>()
+  readonly #health: HealthMonitor
   #unsubscribe: (() => void) | undefined
 
   constructor(svc: ContainerService) {
     this.#svc = svc
+    // Health probes run as exec sessions of their own (not listed by the API's exec instances).
+    this.#health = new HealthMonitor(svc, execProbeRunner(new ExecService(svc)))
   }
 
   async start(): Promise<void> {
     this.#unsubscribe = this.#svc.deps.runtime.onExit((id) => void this.#onExit(id))
     await this.#restore()
+    this.#health.start()
   }
 
   stop(): void {
+    this.#health.stop()
     this.#unsubscribe?.()
     for (const t of this.#timers) clearTimeout(t)
   }

@@ -89,6 +89,23 @@ export interface ContainerState {
   finishedAt: string
   /** Set when the user stopped the container (restart policies ignore that exit). */
   stoppedByUser?: boolean
+  /** Only for containers with a healthcheck that have been started (Engine API State.Health). */
+  health?: HealthState
+}
+
+/** One probe's outcome (Engine API HealthcheckResult); Output is capped at 4 KiB. */
+export interface HealthResult {
+  Start: string
+  End: string
+  ExitCode: number
+  Output: string
+}
+
+export interface HealthState {
+  Status: 'starting' | 'healthy' | 'unhealthy'
+  FailingStreak: number
+  /** The last 5 results, oldest first. */
+  Log: HealthResult[]
 }
 
 export interface ContainerRecord {

@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { type ApiApp, createApiApp } from '../api/app.ts'
 import { archiveRoutes } from '../api/routes/archive.ts'
 import { buildRoutes } from '../api/routes/build.ts'
+import { commitRoutes } from '../api/routes/commit.ts'
 import { containerRoutes } from '../api/routes/containers.ts'
 import { execRoutes } from '../api/routes/exec.ts'
 import { imageRoutes } from '../api/routes/images.ts'
@@ -15,6 +16,7 @@ import type { HostFacts as OciHostFacts } from '../container/bundle.ts'
 import { readDaemonCapabilities } from '../container/capabilities.ts'
 import {
   ArchiveService,
+  CommitService,
   ContainerIoService,
   ContainerMonitor,
   ContainerService,
@@ -108,6 +110,7 @@ export async function buildServices(o: ServiceOptions): Promise<Services> {
       ...imageRoutes(images),
       ...volumeRoutes(volumes),
       ...archiveRoutes(archive),
+      ...commitRoutes(new CommitService({ containers, images, publisher: events, log: o.log })),
       ...networkRoutes(),
       ...buildRoutes(),
     ],

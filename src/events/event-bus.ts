@@ -43,9 +43,14 @@ const REPLAY = 1024
 export class EventBus implements Publisher, Subscriber {
   readonly #listeners = new Set<(e: EngineEvent) => void>()
   readonly #buffer: EngineEvent[] = []
+  #lastNs = 0n
 
   publish(type: EventType, action: string, actorId: string, attributes: Record<string, string> = {}): void {
-    const nowNs = BigInt(Date.now()) * 1_000_000n + (process.hrtime.bigint() % 1_000_000n)
+    // Wall-clock time, strictly increasing (events within one millisecond keep their order) and
+    // never ahead of the clock, so a client's `since=now` does not replay earlier events.
+    const wall = BigInt(Date.now()) * 1_000_000n
+    const nowNs = wall > this.#lastNs ? wall : this.#lastNs + 1n
+    this.#lastNs = nowNs
     const e: EngineEvent = {
       Type: type,
       Action: action,

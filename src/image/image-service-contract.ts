@@ -134,6 +134,16 @@ export interface ImageServiceContract {
   rootfs(key: string): Promise<Rootfs>
   /** Bytes in the writable layer (SizeRw). */
   rootfsUsage(key: string): Promise<number>
+  /** docker commit: the writable layer of rootfs `key` becomes a new layer over `imageId`'s,
+   *  with `config` plus `changes` as the run config; tags it when `reference` is given. The
+   *  caller keeps the rootfs still (pauses the container). Not idempotent: each call adds an
+   *  image (the same content and time give the same id).
+   *  @throws NotFoundError (rootfs or image), InvalidArgumentError (reference, change). */
+  commit(key: string, opts: CommitRequest): Promise<Image>
+  /** docker diff: what the writable layer of `key` changed over the image's layers, in walk
+   *  order. `exclude` as in CommitRequest (their directories count as changed only when their
+   *  mode differs). Read-only. @throws NotFoundError. */
+  rootfsChanges(key: string, opts?: { exclude?: string[] }): Promise<RootfsChange[]>
   /** Totals for /system/df and /info. */
   usage(): Promise<{ images: number; layersSize: number }>
 
@@ -152,6 +162,29 @@ export interface ImageServiceContract {
     auth: AuthConfig,
     opts?: { signal?: AbortSignal },
   ): Promise<{ status: string; identityToken?: string }>
+}
+
+export interface CommitRequest {
+  /** The image the rootfs was created from (the new image's parent). */
+  imageId: string
+  /** The container's run config; `changes` are applied on top of it. */
+  config: ImageRunConfig
+  /** Dockerfile instructions as `docker commit -c`. */
+  changes?: string[]
+  /** "repo[:tag]" for the new image. */
+  reference?: string
+  comment?: string
+  author?: string
+  /** created_by of the new history entry: the container's command. */
+  createdBy: string
+  /** Container paths ("/etc/hosts") left out of the layer: mount-point stubs the runtime made. */
+  exclude?: string[]
+}
+
+/** One entry of docker diff; kind as Engine API FilesystemChange: 0 modified, 1 added, 2 deleted. */
+export interface RootfsChange {
+  path: string
+  kind: 0 | 1 | 2
 }
 
 export interface PullRequest {

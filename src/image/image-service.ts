@@ -7,9 +7,12 @@ import { InvalidArgumentError, UnauthorizedError } from '../lib/errors.ts'
 import type { Logger } from '../lib/log.ts'
 import { parseNormalizedNamed } from '../oci/index.ts'
 import { type AuthConfig, registryDomainOf } from './auth/index.ts'
+import { commitRootfs } from './commit.ts'
 import { ImageCore, type ImageView, type UsageProbe } from './core.ts'
+import { rootfsChanges } from './diff.ts'
 import { type HistoryRow, imageHistory } from './history.ts'
 import type {
+  CommitRequest,
   ImageDeleteItem,
   ImageListOptions,
   ImageServiceContract,
@@ -17,6 +20,7 @@ import type {
   PullRequest,
   PushRequest,
   Rootfs,
+  RootfsChange,
 } from './image-service-contract.ts'
 import { type ImportOptions, importRootfs } from './import.ts'
 import { listImages } from './list.ts'
@@ -124,6 +128,15 @@ export class ImageService implements ImageServiceContract {
 
   rootfsUsage(key: string): Promise<number> {
     return this.#core.rootfs.usage(key)
+  }
+
+  commit(key: string, opts: CommitRequest): Promise<ImageView> {
+    return commitRootfs(this.#core, key, opts)
+  }
+
+  async rootfsChanges(key: string, opts: { exclude?: string[] } = {}): Promise<RootfsChange[]> {
+    const { upperDir, lowerDirs } = this.#core.rootfs.get(key)
+    return rootfsChanges(upperDir, lowerDirs, opts)
   }
 
   pull(ref: string, opts: PullRequest): AsyncIterable<ProgressMessage> {

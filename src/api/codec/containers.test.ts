@@ -37,6 +37,12 @@ describe('container codec', () => {
     assert.equal(statusText(rec, now), 'Up 3 seconds')
     rec.state = { ...rec.state, status: 'exited', exitCode: 3, finishedAt: '2026-01-01T00:08:00Z' }
     assert.equal(statusText(rec, now), 'Exited (3) 2 minutes ago')
+    rec.state = { ...rec.state, status: 'running', health: { Status: 'starting', FailingStreak: 0, Log: [] } }
+    assert.equal(statusText(rec, now), 'Up 3 seconds (health: starting)')
+    rec.state.health = { Status: 'healthy', FailingStreak: 0, Log: [] }
+    assert.equal(statusText(rec, now), 'Up 3 seconds (healthy)')
+    rec.state.health = { Status: 'unhealthy', FailingStreak: 3, Log: [] }
+    assert.equal(statusText(rec, now), 'Up 3 seconds (unhealthy)')
     assert.equal(humanDuration(500), 'Less than a second')
     assert.equal(humanDuration(65_000), 'About a minute')
   })

@@ -177,6 +177,8 @@ export function toInspect(
       Error: s.error,
       StartedAt: s.startedAt,
       FinishedAt: s.finishedAt,
+      // Docker omits Health for containers that never ran a healthcheck.
+      ...(s.health ? { Health: s.health } : {}),
     },
     Image: rec.imageId,
     ResolvConfPath: rec.resolvConfPath,
@@ -313,7 +315,7 @@ export function statusText(rec: ContainerRecord, now = Date.now()): string {
   const s = rec.state
   switch (s.status) {
     case 'running':
-      return `Up ${humanDuration(now - Date.parse(s.startedAt))}`
+      return `Up ${humanDuration(now - Date.parse(s.startedAt))}${healthSuffix(rec)}`
     case 'paused':
       return `Up ${humanDuration(now - Date.parse(s.startedAt))} (Paused)`
     case 'restarting':
@@ -329,6 +331,13 @@ export function statusText(rec: ContainerRecord, now = Date.now()): string {
     default:
       return 'Created'
   }
+}
+
+/** moby container.State healthString: " (health: starting)", " (healthy)", " (unhealthy)". */
+function healthSuffix(rec: ContainerRecord): string {
+  const h = rec.state.health?.Status
+  if (!h) return ''
+  return h === 'starting' ? ' (health: starting)' : ` (${h})`
 }
 
 /** Go's units.HumanDuration. */

@@ -25,6 +25,9 @@ const container: Record<string, Loader> = {
   inspect: () => import('./container/inspect.ts'),
   prune: () => import('./container/prune.ts'),
   cp: () => import('./container/cp.ts'),
+  commit: () => import('./container/commit.ts'),
+  diff: () => import('./container/diff.ts'),
+  export: () => import('./container/export.ts'),
 }
 
 const image: Record<string, Loader> = {
@@ -90,6 +93,9 @@ export const TOP_LEVEL: Record<string, Loader> = {
   exec: container.exec as Loader,
   stats: container.stats as Loader,
   cp: container.cp as Loader,
+  commit: container.commit as Loader,
+  diff: container.diff as Loader,
+  export: container.export as Loader,
   inspect: () => import('./inspect.ts'),
   images: image.ls as Loader,
   rmi: image.rm as Loader,

@@ -2,5 +2,5 @@
 export { type Compression, decompress, detectCompression } from './decompress.ts'
 export { cleanEntryName, type ExtractOptions, type ExtractResult, extractTar } from './extract.ts'
 export { BLOCK, encodeHeader, padding, type TarEntryType, type TarHeader } from './format.ts'
-export { type PackOptions, packDirectory } from './pack.ts'
+export { type PackOptions, packDirectory, readXattrs } from './pack.ts'
 export { readTar, type TarEntry } from './reader.ts'

@@ -16,6 +16,8 @@ export interface PackOptions {
   xattrs?: string[]
   /** Prefix for every entry name (e.g. "rootfs/"); default none. */
   prefix?: string
+  /** Leaves out an entry (and, for a directory, everything below it); `rel` has no leading slash. */
+  skip?: (rel: string, st: Stats) => boolean
 }
 
 function devMajor(rdev: number): number {
@@ -36,7 +38,7 @@ function typeOf(st: Stats): TarEntryType | undefined {
 }
 
 /** Reads xattrs of the whole tree with one getfattr run; keys are paths relative to dir. */
-async function readXattrs(dir: string, names: string[]): Promise<Map<string, Record<string, Buffer>>> {
+export async function readXattrs(dir: string, names: string[]): Promise<Map<string, Record<string, Buffer>>> {
   const out = new Map<string, Record<string, Buffer>>()
   const pattern = `^(${names.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})$`
   const res = await run('getfattr', ['-R', '-P', '-h', '-d', '-e', 'hex', '-m', pattern, '.'], {
@@ -82,13 +84,18 @@ async function* fileData(abs: string, size: number): AsyncGenerator<Buffer> {
   }
 }
 
-async function* walk(dir: string, rel: string): AsyncGenerator<{ rel: string; st: Stats }> {
+async function* walk(
+  dir: string,
+  rel: string,
+  skip: PackOptions['skip'],
+): AsyncGenerator<{ rel: string; st: Stats }> {
   const names = (await readdir(join(dir, rel))).sort()
   for (const name of names) {
     const r = rel === '' ? name : `${rel}/${name}`
     const st = await lstat(join(dir, r))
+    if (skip?.(r, st)) continue
     yield { rel: r, st }
-    if (st.isDirectory()) yield* walk(dir, r)
+    if (st.isDirectory()) yield* walk(dir, r, skip)
   }
 }
 
@@ -98,7 +105,7 @@ async function* entries(dir: string, opts: PackOptions): AsyncGenerator<Buffer> 
   const xattrs = wanted.length > 0 ? await readXattrs(dir, wanted) : new Map<string, Record<string, Buffer>>()
   const inodes = new Map<string, string>()
   const prefix = opts.prefix ?? ''
-  for await (const { rel, st } of walk(dir, '')) {
+  for await (const { rel, st } of walk(dir, '', opts.skip)) {
     const type = typeOf(st)
     if (!type) continue
     const attrs = { ...xattrs.get(rel) }

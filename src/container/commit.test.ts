@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { mergeCommitConfig } from './commit.ts'
+
+describe('mergeCommitConfig', () => {
+  const ctr = {
+    User: 'app',
+    Env: ['PATH=/bin', 'A=1'],
+    Cmd: ['sh'],
+    Entrypoint: null,
+    WorkingDir: '/w',
+    Labels: { a: '1', b: '2' },
+    ExposedPorts: { '80/tcp': {} },
+  }
+
+  it("takes the container's config when the request has none", () => {
+    assert.deepEqual(mergeCommitConfig(undefined, ctr), ctr)
+  })
+
+  it('lets the request win and fills its gaps from the container (moby merge)', () => {
+    const got = mergeCommitConfig(
+      { Env: ['A=2'], Labels: { b: 'x' }, ExposedPorts: { '443/tcp': {} }, Cmd: ['echo', 'hi'] },
+      ctr,
+    )
+    assert.deepEqual(got.Env, ['A=2', 'PATH=/bin'])
+    assert.deepEqual(got.Labels, { a: '1', b: 'x' })
+    assert.deepEqual(got.ExposedPorts, { '80/tcp': {}, '443/tcp': {} })
+    assert.deepEqual(got.Cmd, ['echo', 'hi'])
+    assert.equal(got.User, 'app')
+    assert.equal(got.WorkingDir, '/w')
+  })
+
+  it("keeps the container's Cmd only when the request sets neither Cmd nor Entrypoint", () => {
+    assert.deepEqual(mergeCommitConfig({ Entrypoint: ['/run'] }, ctr).Cmd, undefined)
+    assert.deepEqual(mergeCommitConfig({}, ctr).Cmd, ['sh'])
+  })
+})
