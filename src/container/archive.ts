@@ -20,10 +20,10 @@ import {
   BLOCK,
   encodeHeader,
   extractTar,
+  headerFromStats,
   packDirectory,
   padding,
   readTar,
-  type TarHeader,
 } from '../lib/tar/index.ts'
 import type { ContainerService } from './container-service.ts'
 import { hostPathOf, mountOf, mountPointsOf, type RootView, resolveInContainer } from './mounts.ts'
@@ -239,27 +239,11 @@ export function goFileMode(st: Stats): number {
   return m
 }
 
-function headerOf(st: Stats, name: string, type: TarHeader['type'], linkname = ''): TarHeader {
-  return {
-    name,
-    type,
-    mode: st.mode & 0o7777,
-    uid: st.uid,
-    gid: st.gid,
-    size: type === 'file' ? st.size : 0,
-    mtime: Math.floor(st.mtimeMs / 1000),
-    linkname,
-    devmajor: 0,
-    devminor: 0,
-    xattrs: {},
-  }
-}
-
 /** The directory's own entry, then its contents under `<base>/`. */
 function directoryTar(host: string, base: string, st: Stats): Readable {
   const prefix = `${base}/`
   async function* gen(): AsyncGenerator<Buffer> {
-    yield encodeHeader(headerOf(st, prefix, 'directory'))
+    yield encodeHeader(headerFromStats(st, prefix, 'directory'))
     yield* packDirectory(host, { prefix }) as AsyncIterable<Buffer>
   }
   return Readable.from(gen())
@@ -268,9 +252,9 @@ function directoryTar(host: string, base: string, st: Stats): Readable {
 /** A tar of one non-directory (file, symlink, fifo…), never following a symlink. */
 async function* singleEntryTar(host: string, base: string, st: Stats): AsyncGenerator<Buffer> {
   if (st.isSymbolicLink()) {
-    yield encodeHeader(headerOf(st, base, 'symlink', await readlink(host)))
+    yield encodeHeader(headerFromStats(st, base, 'symlink', await readlink(host)))
   } else if (st.isFile()) {
-    yield encodeHeader(headerOf(st, base, 'file'))
+    yield encodeHeader(headerFromStats(st, base, 'file'))
     const fh = await open(host, constants.O_RDONLY | constants.O_NOFOLLOW)
     try {
       let left = st.size
@@ -287,7 +271,7 @@ async function* singleEntryTar(host: string, base: string, st: Stats): AsyncGene
     }
     if (padding(st.size) > 0) yield Buffer.alloc(padding(st.size))
   } else if (st.isFIFO()) {
-    yield encodeHeader(headerOf(st, base, 'fifo'))
+    yield encodeHeader(headerFromStats(st, base, 'fifo'))
   } else {
     throw new InvalidArgumentError(`cannot archive ${base}: unsupported file type`)
   }

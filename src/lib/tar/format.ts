@@ -244,3 +244,25 @@ export function encodeHeader(h: TarHeader): Buffer {
   )
   return Buffer.concat([paxHead, body, Buffer.alloc(padding(body.length)), main])
 }
+
+/** A tar header for a host file as lstat/stat describes it (data size only for regular files). */
+export function headerFromStats(
+  st: { mode: number; uid: number; gid: number; size: number; mtimeMs: number },
+  name: string,
+  type: TarEntryType,
+  linkname = '',
+): TarHeader {
+  return {
+    name,
+    type,
+    mode: st.mode & 0o7777,
+    uid: st.uid,
+    gid: st.gid,
+    size: type === 'file' ? st.size : 0,
+    mtime: Math.floor(st.mtimeMs / 1000),
+    linkname,
+    devmajor: 0,
+    devminor: 0,
+    xattrs: {},
+  }
+}

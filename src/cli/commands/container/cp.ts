@@ -13,10 +13,10 @@ import {
   BLOCK,
   encodeHeader,
   extractTar,
+  headerFromStats,
   packDirectory,
   padding,
   readTar,
-  type TarHeader,
 } from '../../../lib/tar/index.ts'
 import type { CommandModule } from '../../command.ts'
 import { type CliContext, StatusError } from '../../context.ts'
@@ -178,34 +178,18 @@ async function containerDestination(
   return { path, isDir: st.mode >= MODE_DIR }
 }
 
-function headerOf(st: Stats, name: string, type: TarHeader['type'], linkname = ''): TarHeader {
-  return {
-    name,
-    type,
-    mode: st.mode & 0o7777,
-    uid: st.uid,
-    gid: st.gid,
-    size: type === 'file' ? st.size : 0,
-    mtime: Math.floor(st.mtimeMs / 1000),
-    linkname,
-    devmajor: 0,
-    devminor: 0,
-    xattrs: {},
-  }
-}
-
 /** A tar of one host path named `name`: a directory with its contents, or a single entry. */
 function hostTar(path: string, name: string, st: Stats, follow: boolean): Readable {
   async function* gen(): AsyncGenerator<Buffer> {
     if (st.isDirectory()) {
       const prefix = `${name}/`
-      yield encodeHeader(headerOf(st, prefix, 'directory'))
+      yield encodeHeader(headerFromStats(st, prefix, 'directory'))
       yield* packDirectory(path, { prefix }) as AsyncIterable<Buffer>
       return
     }
-    if (st.isSymbolicLink()) yield encodeHeader(headerOf(st, name, 'symlink', await readlink(path)))
+    if (st.isSymbolicLink()) yield encodeHeader(headerFromStats(st, name, 'symlink', await readlink(path)))
     else if (st.isFile()) {
-      yield encodeHeader(headerOf(st, name, 'file'))
+      yield encodeHeader(headerFromStats(st, name, 'file'))
       const fh = await open(path, constants.O_RDONLY | (follow ? 0 : constants.O_NOFOLLOW))
       try {
         let left = st.size
