@@ -10,7 +10,8 @@ NODE_MAJOR=24
 say() { printf '[setup] %s\n' "$*" >&2; }
 
 # 1. Debian packages: the runtime chain and the tools berth drives.
-PKGS=(runc crun conmon tini busybox-static iproute2 nftables iptables procps attr ca-certificates xz-utils zstd)
+PKGS=(runc crun conmon tini busybox-static iproute2 nftables iptables procps attr ca-certificates xz-utils zstd
+  openssl tmux) # the last two: the TLS and terminal end-to-end tests
 missing=()
 for p in "${PKGS[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if ! command -v npm >/dev/null 2>&1; then missing+=(npm); fi
