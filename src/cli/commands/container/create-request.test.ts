@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
@@ -44,8 +44,9 @@ describe('run/create flags → ContainerCreateRequest', () => {
     assert.equal(body.AttachStdout, false)
     assert.equal(body.StdinOnce, false)
   })
-  it('env from -e, --env-file and the client environment', () => {
+  it('env from -e, --env-file and the client environment', (t) => {
     const dir = mkdtempSync(join(tmpdir(), 'berth-env-'))
+    t.after(() => rmSync(dir, { recursive: true, force: true }))
     writeFileSync(join(dir, 'e'), '# comment\nFILE=1\n\nHOMEVAR\n')
     const { body } = plan(['--env-file', join(dir, 'e'), '-e', 'A=1', '-e', 'FOO', '-e', 'UNSET', 'alpine'], {
       FOO: 'x',
