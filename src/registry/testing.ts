@@ -1,6 +1,7 @@
 // Test helpers for registry tests: a registry on 127.0.0.1:0 over a temporary root, and
 // small clients for pushing blobs and manifests. Used only by *.test.ts files.
 import { createHash } from 'node:crypto'
+import { rmSync } from 'node:fs'
 import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -8,8 +9,16 @@ import type { AccessLogEntry } from './app.ts'
 import { buildConfig, type RegistryConfig } from './config.ts'
 import { type RunningRegistry, startRegistry } from './server.ts'
 
+/** Temporary directories of this test process, removed when it exits (pass or fail). */
+const made = new Set<string>()
+process.once('exit', () => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true })
+})
+
 export async function tempDir(prefix = 'berth-registry-'): Promise<string> {
-  return await mkdtemp(join(tmpdir(), prefix))
+  const dir = await mkdtemp(join(tmpdir(), prefix))
+  made.add(dir)
+  return dir
 }
 
 export async function startTestRegistry(

@@ -1,7 +1,5 @@
-import { mkdtemp } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { tempDir } from '../../testing.ts'
 import { storageDriverSuite } from './driver.suite.ts'
 import { FsStorageDriver } from './fs.ts'
 
-storageDriverSuite('fs', async () => new FsStorageDriver(await mkdtemp(join(tmpdir(), 'berth-fsdrv-'))))
+storageDriverSuite('fs', async () => new FsStorageDriver(await tempDir('berth-fsdrv-')))
