@@ -19,6 +19,8 @@ import type { Logger } from '../lib/log.ts'
 import {
   BLOCK,
   encodeHeader,
+  endOfArchive,
+  entryBytes,
   extractTar,
   headerFromStats,
   packDirectory,
@@ -285,7 +287,7 @@ async function* checkEntries(
   src: AsyncIterable<Uint8Array>,
   dest: string,
   opts: { noOverwriteDirNonDir: boolean; owner?: { uid: number; gid: number } },
-): AsyncGenerator<Buffer> {
+): AsyncGenerator<Uint8Array> {
   for await (const { header, body } of readTar(src)) {
     const h = opts.owner ? { ...header, uid: opts.owner.uid, gid: opts.owner.gid } : header
     if (opts.noOverwriteDirNonDir) {
@@ -303,13 +305,7 @@ async function* checkEntries(
           )
       }
     }
-    yield encodeHeader(h)
-    let size = 0
-    for await (const chunk of body) {
-      size += chunk.length
-      yield chunk
-    }
-    if (padding(size) > 0) yield Buffer.alloc(padding(size))
+    yield* entryBytes(h, body)
   }
-  yield Buffer.alloc(BLOCK * 2)
+  yield endOfArchive()
 }

@@ -266,3 +266,22 @@ export function headerFromStats(
     xattrs: {},
   }
 }
+
+/** The bytes of one entry as a tar stream carries it: header, data, padding to a block. */
+export async function* entryBytes(
+  header: TarHeader,
+  body: AsyncIterable<Uint8Array>,
+): AsyncGenerator<Uint8Array> {
+  yield encodeHeader(header)
+  let size = 0
+  for await (const chunk of body) {
+    size += chunk.length
+    yield chunk
+  }
+  if (padding(size) > 0) yield Buffer.alloc(padding(size))
+}
+
+/** The two zero blocks that end an archive. */
+export function endOfArchive(): Buffer {
+  return Buffer.alloc(BLOCK * 2)
+}

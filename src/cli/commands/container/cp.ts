@@ -12,6 +12,8 @@ import { isEngineApiError } from '../../../client/index.ts'
 import {
   BLOCK,
   encodeHeader,
+  endOfArchive,
+  entryBytes,
   extractTar,
   headerFromStats,
   packDirectory,
@@ -105,22 +107,16 @@ async function copyFromContainer(
 async function* renameEntries(
   src: AsyncIterable<Uint8Array>,
   rename: { from: string; to: string } | undefined,
-): AsyncGenerator<Buffer> {
+): AsyncGenerator<Uint8Array> {
   for await (const { header, body } of readTar(src)) {
     let h = header
     if (rename) {
       const parts = header.name.split('/')
       if (parts[0] === rename.from) h = { ...header, name: [rename.to, ...parts.slice(1)].join('/') }
     }
-    yield encodeHeader(h)
-    let size = 0
-    for await (const chunk of body) {
-      size += chunk.length
-      yield chunk
-    }
-    if (padding(size) > 0) yield Buffer.alloc(padding(size))
+    yield* entryBytes(h, body)
   }
-  yield Buffer.alloc(BLOCK * 2)
+  yield endOfArchive()
 }
 
 async function copyToContainer(

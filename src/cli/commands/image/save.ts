@@ -1,11 +1,7 @@
-// `berth save`: GET /images/get to -o FILE (written beside it, then renamed) or to stdout when it
-// is not a terminal, as docker refuses to write a tar to a terminal.
-import { createWriteStream, renameSync, rmSync } from 'node:fs'
-import { basename, dirname, join } from 'node:path'
-import { pipeline } from 'node:stream/promises'
+// `berth save`: GET /images/get to -o FILE or stdout (see tar-output.ts).
 import type { CommandModule } from '../../command.ts'
-import { StatusError } from '../../context.ts'
 import { flag } from '../../flags.ts'
+import { checkTarOutput, writeTarOutput } from '../tar-output.ts'
 
 export const spec: CommandModule['spec'] = {
   usage: '[OPTIONS] IMAGE [IMAGE...]',
@@ -19,19 +15,7 @@ export const spec: CommandModule['spec'] = {
 
 export const run: CommandModule['run'] = async (ctx, flags, names) => {
   const output = flag.str(flags, 'output')
-  if (!output && ctx.stdoutIsTTY)
-    throw new StatusError(1, 'cowardly refusing to save to a terminal. Use the -o flag or redirect')
+  checkTarOutput(ctx, output)
   const tar = await ctx.client.imageGetAll(names, { platform: flag.list(flags, 'platform')[0] })
-  if (!output) {
-    await pipeline(tar, ctx.out.stream, { end: false })
-    return
-  }
-  const tmp = join(dirname(output), `.${basename(output)}.${process.pid}.tmp`)
-  try {
-    await pipeline(tar, createWriteStream(tmp))
-    renameSync(tmp, output)
-  } catch (err) {
-    rmSync(tmp, { force: true })
-    throw new StatusError(1, `failed to save image: ${(err as Error).message}`)
-  }
+  await writeTarOutput(ctx, tar, output, 'save image')
 }
