@@ -1,31 +1,11 @@
 // The contract of the image domain as the rest of berth uses it (API routes, the container
 // service). The image helper implements it in image-service.ts; this file holds only types.
 import type { Readable } from 'node:stream'
+import type { ImageConfigConfig } from '../oci/index.ts'
 import type { AuthConfig } from './auth/index.ts'
 
-/** The `config` section of an image config, with Docker's field names (Engine API ContainerConfig subset). */
-export interface ImageRunConfig {
-  User?: string
-  ExposedPorts?: Record<string, Record<string, never>>
-  Env?: string[]
-  Entrypoint?: string[] | null
-  Cmd?: string[] | null
-  Volumes?: Record<string, Record<string, never>>
-  WorkingDir?: string
-  Labels?: Record<string, string>
-  StopSignal?: string
-  Shell?: string[]
-  OnBuild?: string[] | null
-  ArgsEscaped?: boolean
-  Healthcheck?: {
-    Test?: string[]
-    Interval?: number
-    Timeout?: number
-    StartPeriod?: number
-    StartInterval?: number
-    Retries?: number
-  }
-}
+/** The `config` section of an image config, with Docker's field names (defined once in oci/). */
+export type ImageRunConfig = ImageConfigConfig
 
 export interface ImageHistoryEntry {
   created?: string
