@@ -27,8 +27,9 @@ import {
   padding,
   readTar,
 } from '../lib/tar/index.ts'
+import { hostPathOf, mountOf, type RootView, resolveInContainer } from './container-paths.ts'
 import type { ContainerService } from './container-service.ts'
-import { hostPathOf, mountOf, mountPointsOf, type RootView, resolveInContainer } from './mounts.ts'
+import { mountPointsOf } from './mounts.ts'
 import type { ContainerRecord } from './types.ts'
 import { resolveUser } from './user.ts'
 

@@ -3,7 +3,8 @@ import { mkdir, mkdtemp, rm, symlink } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { hostPathOf, ociMounts, parseApiMount, parseBind, resolveInContainer } from './mounts.ts'
+import { hostPathOf, resolveInContainer } from './container-paths.ts'
+import { ociMounts, parseApiMount, parseBind } from './mounts.ts'
 
 describe('parseBind', () => {
   it('parses binds and named volumes as Docker shows them', () => {
@@ -56,6 +57,33 @@ describe('parseApiMount', () => {
       source: 'tmpfs',
       options: ['nosuid', 'nodev', 'noexec', 'rw', 'size=1024', 'mode=1777'],
     })
+  })
+
+  it('maps bind recursion modes and validates them as moby does', async () => {
+    const bind = (BindOptions: Record<string, unknown>, ReadOnly = true) =>
+      parseApiMount({ Type: 'bind', Source: '/tmp', Target: '/b', ReadOnly, BindOptions })
+    const opts = async (o: Record<string, unknown>, ro = true) => ociMounts([await bind(o, ro)])[0]?.options
+    assert.deepEqual(await opts({}), ['rbind', 'ro', 'rro', 'rprivate'])
+    assert.deepEqual(await opts({}, false), ['rbind', 'rw', 'rprivate'])
+    assert.deepEqual(await opts({ ReadOnlyNonRecursive: true }), ['rbind', 'ro', 'rprivate'])
+    assert.deepEqual(await opts({ ReadOnlyForceRecursive: true }), ['rbind', 'ro', 'rro', 'rprivate'])
+    assert.deepEqual(await opts({ NonRecursive: true }, false), ['bind', 'rw', 'rprivate'])
+    await assert.rejects(bind({ ReadOnlyNonRecursive: true }, false), /requires 'ReadOnly'/)
+    await assert.rejects(
+      bind({ ReadOnlyForceRecursive: true, ReadOnlyNonRecursive: true }),
+      /conflicts with 'ReadOnlyNonRecursive'/,
+    )
+    await assert.rejects(bind({ ReadOnlyForceRecursive: true, Propagation: 'rshared' }), /'rprivate'/)
+  })
+
+  it('checks volume subpaths stay inside the volume', async () => {
+    const vol = (Subpath: string, Source = 'vol') =>
+      parseApiMount({ Type: 'volume', Source, Target: '/m', VolumeOptions: { Subpath } })
+    assert.equal((await vol('a/./b')).subpath, 'a/b')
+    assert.equal((await vol('a/b')).copyData, false)
+    await assert.rejects(vol('/abs'), /relative path within the volume/)
+    await assert.rejects(vol('a/../../x'), /relative path within the volume/)
+    await assert.rejects(vol('a', ''), /requires a named volume/)
   })
 })
 

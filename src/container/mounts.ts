@@ -3,12 +3,13 @@
 // volumes (with copy-up from the image) at start; turns MountPoints into OCI mounts; and removes
 // anonymous volumes with the container. Also resolves container paths across those mounts
 // without letting a symlink or `..` leave the container. Does not parse CLI strings (--mount CSV).
-import { chmod, chown, lstat, mkdir, readdir, readlink, stat } from 'node:fs/promises'
+import { chmod, chown, lstat, mkdir, readdir, stat } from 'node:fs/promises'
 import { isAbsolute, join, posix } from 'node:path'
-import { errnoOf, InvalidArgumentError, messageOf } from '../lib/errors.ts'
+import { InvalidArgumentError, messageOf } from '../lib/errors.ts'
 import type { Logger } from '../lib/log.ts'
 import { extractTar, packDirectory } from '../lib/tar/index.ts'
 import type { VolumeService } from '../volume/index.ts'
+import { hostPathOf, type RootView, resolveInContainer } from './container-paths.ts'
 import type { OciMount } from './oci-spec.ts'
 import type { ContainerConfig, ContainerRecord, HostConfig } from './types.ts'
 
@@ -30,7 +31,18 @@ export interface MountPoint {
   /** Copy the image's content at `destination` into the volume when it is first mounted. */
   copyData?: boolean
   tmpfs?: { sizeBytes?: number; mode?: number }
+  /** --mount volume-subpath: the path inside the volume that is mounted instead of its root. */
+  subpath?: string
+  /** --mount bind-recursive: whether submounts come along, and whether read-only reaches them. */
+  bindRecursive?: BindRecursive
 }
+
+/** enabled: submounts too, read-only applied recursively where the kernel can (Docker ≥ 25);
+ *  disabled: no submounts; writable: submounts stay writable; readonly: recursive or fail. */
+export type BindRecursive = 'enabled' | 'disabled' | 'writable' | 'readonly'
+
+/** Host paths of mounted volume subpaths, resolved at every start (never persisted). */
+const subpathSources = new WeakMap<MountPoint, string>()
 
 const PROPAGATIONS = new Set(['private', 'rprivate', 'shared', 'rshared', 'slave', 'rslave'])
 const ANONYMOUS_OK = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/
@@ -145,7 +157,16 @@ export async function parseApiMount(
     const propagation =
       typeof bindOpts?.Propagation === 'string' && bindOpts.Propagation ? bindOpts.Propagation : 'rprivate'
     if (!PROPAGATIONS.has(propagation)) throw fail(`invalid propagation mode: ${propagation}`)
-    return { type, source: posix.normalize(source), destination, mode: '', rw, propagation }
+    const bindRecursive = bindRecursiveOf(bindOpts, rw, propagation, fail)
+    return {
+      type,
+      source: posix.normalize(source),
+      destination,
+      mode: '',
+      rw,
+      propagation,
+      ...(bindRecursive === 'enabled' ? {} : { bindRecursive }),
+    }
   }
   if (type === 'tmpfs') {
     if (source !== '') throw fail('field Source must not be specified')
@@ -155,7 +176,13 @@ export async function parseApiMount(
     return { type, source: '', destination, mode: '', rw, propagation: '', tmpfs: { sizeBytes, mode } }
   }
   if (source !== '' && !ANONYMOUS_OK.test(source)) throw fail(`invalid volume name: ${source}`)
-  if (volOpts?.Subpath) throw fail('volume subpath is not supported')
+  const subpath = typeof volOpts?.Subpath === 'string' && volOpts.Subpath !== '' ? volOpts.Subpath : undefined
+  if (subpath !== undefined) {
+    const clean = posix.normalize(subpath)
+    if (posix.isAbsolute(subpath) || clean === '..' || clean.startsWith('../'))
+      throw fail('subpath must be a relative path within the volume')
+    if (source === '') throw fail('subpath requires a named volume')
+  }
   const driverConfig = (volOpts?.DriverConfig ?? undefined) as Obj | undefined
   return {
     type,
@@ -167,10 +194,39 @@ export async function parseApiMount(
     rw,
     propagation: '',
     anonymous: source === '',
-    copyData: volOpts?.NoCopy !== true,
+    copyData: volOpts?.NoCopy !== true && subpath === undefined,
+    ...(subpath === undefined ? {} : { subpath: posix.normalize(subpath) }),
     labels: (volOpts?.Labels as Record<string, string> | undefined) ?? undefined,
     driverOptions: (driverConfig?.Options as Record<string, string> | undefined) ?? undefined,
   }
+}
+
+/** moby's validation of BindOptions, as the recursion mode berth applies. */
+function bindRecursiveOf(
+  o: Obj | undefined,
+  rw: boolean,
+  propagation: string,
+  fail: (msg: string) => Error,
+): BindRecursive {
+  const nonRecursive = o?.NonRecursive === true
+  const roNonRecursive = o?.ReadOnlyNonRecursive === true
+  const roForce = o?.ReadOnlyForceRecursive === true
+  if (roNonRecursive) {
+    if (rw) throw fail("option 'ReadOnlyNonRecursive' requires 'ReadOnly' to be specified")
+    if (roForce) throw fail("option 'ReadOnlyForceRecursive' conflicts with 'ReadOnlyNonRecursive'")
+  }
+  if (roForce) {
+    if (rw) throw fail("option 'ReadOnlyForceRecursive' requires 'ReadOnly' to be specified")
+    if (nonRecursive) throw fail("option 'ReadOnlyForceRecursive' conflicts with 'NonRecursive'")
+    if (propagation !== 'rprivate')
+      throw fail(
+        "option 'ReadOnlyForceRecursive' requires 'BindOptions.Propagation' to be specified to 'rprivate'",
+      )
+  }
+  if (nonRecursive) return 'disabled'
+  if (roNonRecursive) return 'writable'
+  if (roForce) return 'readonly'
+  return 'enabled'
 }
 
 /** Docker's `--volumes-from id[:ro|rw]`: the other container's mounts, RW overridden by the mode. */
@@ -281,6 +337,7 @@ export async function mountAll(
         propagation: mp.propagation,
       })
       mounted.push(mp.name)
+      if (mp.subpath !== undefined) subpathSources.set(mp, await subpathSource(data, mp.subpath))
       if (mp.copyData) {
         await copyUp(rootfs, mp.destination, data)
         mp.copyData = false
@@ -327,6 +384,17 @@ export async function removeAnonymousVolumes(
 
 /** Docker's copy-up: the image's content at `destination` fills an empty volume, owner and mode
  *  of the directory included. Nothing happens when the volume has data or the path is no directory. */
+/** The host path of a volume subpath, resolved inside the volume (a symlink cannot leave it).
+ *  @throws InvalidArgumentError when it does not exist. */
+async function subpathSource(data: string, subpath: string): Promise<string> {
+  const view: RootView = { root: data, mounts: [] }
+  const host = hostPathOf(view, await resolveInContainer(view, subpath, { followLast: true }))
+  await stat(host).catch(() => {
+    throw new InvalidArgumentError(`cannot access path ${host}: no such file or directory`)
+  })
+  return host
+}
+
 async function copyUp(rootfs: string, destination: string, data: string): Promise<void> {
   if ((await readdir(data)).length > 0) return
   const view: RootView = { root: rootfs, mounts: [] }
@@ -351,90 +419,13 @@ export function ociMounts(mps: MountPoint[]): OciMount[] {
         if (mp.tmpfs?.mode) options.push(`mode=${mp.tmpfs.mode.toString(8)}`)
         return { destination: mp.destination, type: 'tmpfs', source: 'tmpfs', options }
       }
-      return {
-        destination: mp.destination,
-        type: 'bind',
-        source: mp.source,
-        options: ['rbind', mp.rw ? 'rw' : 'ro', mp.propagation || 'rprivate'],
-      }
+      const recursive = mp.bindRecursive ?? 'enabled'
+      const options = [recursive === 'disabled' ? 'bind' : 'rbind', mp.rw ? 'rw' : 'ro']
+      // Recursive read-only (mount_setattr through runc's "rro") unless asked to leave submounts.
+      if (!mp.rw && (recursive === 'enabled' || recursive === 'readonly')) options.push('rro')
+      options.push(mp.propagation || 'rprivate')
+      const source =
+        mp.subpath === undefined ? mp.source : (subpathSources.get(mp) ?? join(mp.source, mp.subpath))
+      return { destination: mp.destination, type: 'bind', source, options }
     })
-}
-
-// ---- paths inside a container ----
-
-/** A container's filesystem as seen from the host: its root and the host paths mounted in it. */
-export interface RootView {
-  root: string
-  /** Container destination → host source (binds, volumes, the /etc files). */
-  mounts: Array<{ destination: string; source: string }>
-}
-
-/** The host path of an already resolved (symlink-free, clean, absolute) container path:
- *  under the deepest mount containing it, else under the root. */
-export function hostPathOf(view: RootView, ctrPath: string): string {
-  let best: { destination: string; source: string } | undefined
-  for (const m of view.mounts) {
-    if (ctrPath === m.destination || ctrPath.startsWith(`${m.destination}/`)) {
-      if (!best || m.destination.length > best.destination.length) best = m
-    }
-  }
-  if (!best) return ctrPath === '/' ? view.root : join(view.root, ctrPath)
-  const rest = ctrPath.slice(best.destination.length)
-  return rest === '' ? best.source : join(best.source, rest)
-}
-
-/** The mount a resolved container path falls in, if any. */
-export function mountOf(
-  view: RootView,
-  ctrPath: string,
-): { destination: string; source: string } | undefined {
-  return view.mounts
-    .filter((m) => ctrPath === m.destination || ctrPath.startsWith(`${m.destination}/`))
-    .sort((a, b) => b.destination.length - a.destination.length)[0]
-}
-
-const MAX_SYMLINKS = 40
-
-/**
- * Resolves `path` as the container would see it: each component is looked up on the host
- * (through the mounts), symlinks are followed inside the container (an absolute target
- * restarts at the container's root, `..` stops at it). The last component is followed only
- * with `followLast`. Components that do not exist are kept as written.
- * @throws InvalidArgumentError after too many symlinks.
- */
-export async function resolveInContainer(
-  view: RootView,
-  path: string,
-  opts: { followLast: boolean },
-): Promise<string> {
-  const todo = path.split('/').filter((c) => c !== '' && c !== '.')
-  const done: string[] = []
-  let links = 0
-  let missing = false
-  while (todo.length > 0) {
-    const comp = todo.shift() as string
-    if (comp === '..') {
-      done.pop()
-      continue
-    }
-    done.push(comp)
-    if (missing || (todo.length === 0 && !opts.followLast)) continue
-    const host = hostPathOf(view, `/${done.join('/')}`)
-    let isLink = false
-    try {
-      isLink = (await lstat(host)).isSymbolicLink()
-    } catch (err) {
-      const code = errnoOf(err)
-      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw err
-      missing = true
-      continue
-    }
-    if (!isLink) continue
-    if (++links > MAX_SYMLINKS) throw new InvalidArgumentError(`too many levels of symbolic links: ${path}`)
-    const target = await readlink(host)
-    done.pop()
-    if (target.startsWith('/')) done.length = 0
-    todo.unshift(...target.split('/').filter((c) => c !== '' && c !== '.'))
-  }
-  return `/${done.join('/')}`
 }

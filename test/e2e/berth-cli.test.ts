@@ -1,10 +1,11 @@
 // The berth CLI against a real berthd: docker's commands, output and exit codes.
 import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { e2eSkipReason, TestDaemon } from '../support/daemon.ts'
+import { e2eSkipReason, REPO, TestDaemon } from '../support/daemon.ts'
 
 const skip = e2eSkipReason()
 
@@ -120,5 +121,42 @@ describe('berth CLI', { skip }, () => {
     assert.match(df.stdout, /^TYPE\s+TOTAL\s+ACTIVE\s+SIZE\s+RECLAIMABLE$/m)
     const ins = await d.berth(['inspect', '--type', 'image', '-f', '{{.Architecture}}', 'busybox'])
     assert.equal(ins.stdout.trim(), 'amd64')
+  })
+
+  it('proxies signals to the container (--sig-proxy, the default), not with --sig-proxy=false', async () => {
+    const runAndSignal = async (extra: string[]) => {
+      const child = spawn(
+        process.execPath,
+        [
+          join(REPO, 'src/cmd/berth.ts'),
+          'run',
+          '--rm',
+          ...extra,
+          'busybox',
+          'sh',
+          '-c',
+          'trap "echo got-term; exit 3" TERM; echo ready; while true; do sleep 0.1; done',
+        ],
+        { env: { ...process.env, BERTH_HOST: d.host }, stdio: ['ignore', 'pipe', 'pipe'] },
+      )
+      let out = ''
+      child.stdout.on('data', (b: Buffer) => {
+        out += b.toString()
+        if (out.includes('ready') && !out.includes('sent')) {
+          out += 'sent'
+          child.kill('SIGTERM')
+        }
+      })
+      const code = await new Promise<number | null>((res) => child.on('exit', (c) => res(c)))
+      return { code, out }
+    }
+    const proxied = await runAndSignal([])
+    assert.equal(proxied.code, 3)
+    assert.match(proxied.out, /got-term/)
+    const name = `nosig-${Date.now()}`
+    const direct = await runAndSignal(['--name', name, '--sig-proxy=false'])
+    assert.notEqual(direct.code, 3, 'the CLI itself ends on the signal')
+    assert.doesNotMatch(direct.out, /got-term/)
+    await d.berth(['rm', '-f', name])
   })
 })

@@ -2,7 +2,8 @@
 // data outlives containers, named volumes survive `rm -v`, anonymous ones go with `run --rm`,
 // copy-up from the image, in-use volumes cannot be removed, prune counts. No mount is left.
 import assert from 'node:assert/strict'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { execFileSync } from 'node:child_process'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
@@ -372,5 +373,90 @@ describe('volumes', { skip }, () => {
       '{{.Action}}',
     ])
     assert.deepEqual(ev.split('\n'), ['create', 'mount', 'unmount', 'destroy'])
+  })
+
+  it('--mount volume-subpath mounts a directory of the volume; a missing one fails', async () => {
+    await docker(['volume', 'create', 'subvol'])
+    await docker([
+      'run',
+      '--rm',
+      '-v',
+      'subvol:/v',
+      'busybox',
+      'sh',
+      '-c',
+      'mkdir -p /v/a/b && echo deep > /v/a/b/f',
+    ])
+    const out = await docker([
+      'run',
+      '--rm',
+      '--mount',
+      'type=volume,source=subvol,target=/m,volume-subpath=a/b',
+      'busybox',
+      'cat',
+      '/m/f',
+    ])
+    assert.equal(out, 'deep')
+    const bad = await d.docker([
+      'run',
+      '--rm',
+      '--mount',
+      'type=volume,source=subvol,target=/m,volume-subpath=nope',
+      'busybox',
+      'true',
+    ])
+    assert.notEqual(bad.code, 0)
+    assert.match(bad.stderr, /no such file or directory/)
+    const outside = await d.docker([
+      'run',
+      '--rm',
+      '--mount',
+      'type=volume,source=subvol,target=/m,volume-subpath=../x',
+      'busybox',
+      'true',
+    ])
+    assert.notEqual(outside.code, 0)
+    assert.match(outside.stderr, /subpath must be a relative path within the volume/)
+    await docker(['volume', 'rm', 'subvol'])
+  })
+
+  it('--mount bind-recursive: read-only reaches submounts unless writable; disabled drops them', async () => {
+    const src = join(host, 'rec')
+    const sub = join(src, 'sub')
+    await mkdir(sub, { recursive: true })
+    execFileSync('mount', ['-t', 'tmpfs', 'tmpfs', sub])
+    try {
+      await writeFile(join(sub, 'marker'), 'x')
+      const write = (mode: string) =>
+        d.docker([
+          'run',
+          '--rm',
+          '--mount',
+          `type=bind,source=${src},target=/b,readonly,bind-recursive=${mode}`,
+          'busybox',
+          'sh',
+          '-c',
+          'ls /b/sub; touch /b/sub/new',
+        ])
+      const enabled = await write('enabled')
+      assert.notEqual(enabled.code, 0, 'recursive read-only: the submount is read-only too')
+      assert.match(enabled.stdout, /marker/)
+      assert.match(enabled.stderr, /Read-only file system/)
+      const writable = await write('writable')
+      assert.equal(writable.code, 0, writable.stderr)
+      const disabled = await d.docker([
+        'run',
+        '--rm',
+        '--mount',
+        `type=bind,source=${src},target=/b,bind-recursive=disabled`,
+        'busybox',
+        'ls',
+        '/b/sub',
+      ])
+      assert.equal(disabled.code, 0, disabled.stderr)
+      assert.equal(disabled.stdout.trim(), '', 'the submount does not come along')
+    } finally {
+      execFileSync('umount', [sub])
+    }
   })
 })

@@ -2,8 +2,10 @@
 // stdin (unless --no-stdin), and exit with the container's code once it stops.
 import type { CommandModule } from '../../command.ts'
 import { StatusError } from '../../context.ts'
+import { errorText } from '../../errors-text.ts'
 import { flag } from '../../flags.ts'
 import { pumpAttach } from './attach-io.ts'
+import { proxySignals } from './sig-proxy.ts'
 
 export const spec: CommandModule['spec'] = {
   usage: '[OPTIONS] CONTAINER',
@@ -38,12 +40,19 @@ export const run: CommandModule['run'] = async (ctx, flags, [name = '']) => {
     detachKeys,
     tty: c.Config?.Tty,
   })
+  const stopProxy =
+    !c.Config?.Tty && flags.values['sig-proxy'] !== false
+      ? proxySignals(
+          (signal) => ctx.client.containerKill(name, { signal }),
+          (err) => ctx.err.line(`Error sending signal: ${errorText(err)}`),
+        )
+      : undefined
   const { detached } = await pumpAttach(ctx, conn, {
     stdin,
     tty: c.Config?.Tty === true,
     detachKeys,
     resize: (size) => ctx.client.containerResize(name, { h: size.height, w: size.width }),
-  })
+  }).finally(() => stopProxy?.())
   // docker attach reports a detach as an error: "read escape sequence", status 1.
   if (detached) throw new StatusError(1, 'read escape sequence')
   const status = await result

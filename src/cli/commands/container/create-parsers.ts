@@ -122,6 +122,22 @@ export function parseMount(spec: string): Mount {
       case 'bind-nonrecursive':
         m.BindOptions = { ...m.BindOptions, NonRecursive: bool() }
         break
+      case 'bind-recursive': {
+        const v = need()
+        const mode = ['1', 'true', 'True'].includes(v)
+          ? 'enabled'
+          : ['0', 'false', 'False'].includes(v)
+            ? 'disabled'
+            : v
+        if (mode === 'disabled') m.BindOptions = { ...m.BindOptions, NonRecursive: true }
+        else if (mode === 'writable') m.BindOptions = { ...m.BindOptions, ReadOnlyNonRecursive: true }
+        else if (mode === 'readonly') m.BindOptions = { ...m.BindOptions, ReadOnlyForceRecursive: true }
+        else if (mode !== 'enabled')
+          throw new OptionError(
+            `invalid value for ${key}: ${v} (must be "enabled", "disabled", "writable", or "readonly")`,
+          )
+        break
+      }
       case 'volume-nocopy':
         m.VolumeOptions = { ...m.VolumeOptions, NoCopy: bool() }
         break

@@ -10,6 +10,7 @@ import { pumpAttach } from './attach-io.ts'
 import { createContainer } from './create-container.ts'
 import { CREATE_FLAGS, RUN_ONLY_FLAGS } from './create-flags.ts'
 import { toCreateRequest } from './create-request.ts'
+import { proxySignals } from './sig-proxy.ts'
 
 export const spec: CommandModule['spec'] = {
   usage: '[OPTIONS] IMAGE [COMMAND] [ARG...]',
@@ -72,9 +73,18 @@ export const run: CommandModule['run'] = async (ctx, flags, args) => {
   // Registered before start so a fast exit is not missed (docker's waitExitOrRemoved).
   const status = detach ? undefined : (await waitStatus(ctx, id, autoRemove)).status
 
+  // docker turns the proxy off with a TTY: the terminal sends ^C to the process itself.
+  const stopProxy =
+    attaching && !body.Tty && flags.values['sig-proxy'] !== false
+      ? proxySignals(
+          (signal) => ctx.client.containerKill(id, { signal }),
+          (err) => ctx.err.line(`Error sending signal: ${errorText(err)}`),
+        )
+      : undefined
   try {
     await ctx.client.containerStart(id, { detachKeys })
   } catch (err) {
+    stopProxy?.()
     if (autoRemove) await status
     throw new StatusError(startErrorStatus(errorText(err)), runError(err))
   }
@@ -82,6 +92,20 @@ export const run: CommandModule['run'] = async (ctx, flags, args) => {
     ctx.out.line(id)
     return
   }
+  try {
+    await streamUntilExit(ctx, id, body, io, status)
+  } finally {
+    stopProxy?.()
+  }
+}
+
+async function streamUntilExit(
+  ctx: CliContext,
+  id: string,
+  body: ReturnType<typeof toCreateRequest>['body'],
+  io: Promise<{ detached: boolean }> | undefined,
+  status: Promise<number> | undefined,
+): Promise<void> {
   // The first resize (at attach) came before start; the process sees this one.
   const size = body.Tty ? ctx.terminal?.size() : undefined
   if (size) await ctx.client.containerResize(id, { h: size.height, w: size.width }).catch(() => undefined)
