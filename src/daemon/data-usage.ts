@@ -1,12 +1,17 @@
 // /system/df: images, containers (with their writable-layer sizes), volumes and build cache.
 import { statusText, toSummary } from '../api/codec/containers.ts'
 import { toImageSummary } from '../api/codec/images.ts'
+import { toApiVolume } from '../api/codec/volumes.ts'
+import type { BuildService } from '../build/index.ts'
 import type { ContainerService } from '../container/index.ts'
 import type { ImageServiceContract } from '../image/image-service-contract.ts'
+import type { VolumeService } from '../volume/index.ts'
 
 export async function dataUsage(
   containers: ContainerService,
   images: ImageServiceContract,
+  volumes: VolumeService,
+  builder?: BuildService,
 ): Promise<unknown> {
   const all = containers.all()
   const imageList = await images.list({ all: true })
@@ -26,7 +31,14 @@ export async function dataUsage(
       SharedSize: 0,
     })),
     Containers: containerRows,
-    Volumes: [],
-    BuildCache: [],
+    // Docker's UsageData: bytes under the volume's data and how many containers reference it.
+    Volumes: await Promise.all(
+      volumes
+        .list()
+        .map(async (v) =>
+          toApiVolume(v, { size: await volumes.usage(v.name), refCount: volumes.usedBy(v.name).length }),
+        ),
+    ),
+    BuildCache: builder ? await builder.usage() : [],
   }
 }

@@ -459,4 +459,30 @@ describe('volumes', { skip }, () => {
       execFileSync('umount', [sub])
     }
   })
+
+  it('system df reports each volume with its size and how many containers use it', async () => {
+    await docker(['volume', 'create', 'dfvol'])
+    await docker([
+      'run',
+      '--name',
+      'dfuser',
+      '-v',
+      'dfvol:/d',
+      'busybox',
+      'sh',
+      '-c',
+      'dd if=/dev/zero of=/d/f bs=1024 count=300 2>/dev/null',
+    ])
+    const rows = (await docker(['system', 'df', '-v', '--format', '{{json .Volumes}}'])).trim()
+    const vol = (JSON.parse(rows) as Array<Record<string, string>>).find((v) => v.Name === 'dfvol')
+    assert.ok(vol, rows)
+    assert.equal(vol.Links, '1')
+    assert.match(vol.Size ?? '', /^30\d(\.\d+)?kB$/)
+    const api = JSON.parse((await d.api('GET', '/system/df')).body)
+    const usage = api.Volumes.find((v: { Name: string }) => v.Name === 'dfvol').UsageData
+    assert.equal(usage.RefCount, 1)
+    assert.ok(usage.Size >= 300 * 1024, String(usage.Size))
+    await docker(['rm', 'dfuser'])
+    await docker(['volume', 'rm', 'dfvol'])
+  })
 })
