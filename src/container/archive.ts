@@ -8,13 +8,7 @@ import { lstat, open, readlink } from 'node:fs/promises'
 import { posix } from 'node:path'
 import { Readable } from 'node:stream'
 import type { ImageServiceContract } from '../image/image-service-contract.ts'
-import {
-  errnoOf,
-  ForbiddenError,
-  InvalidArgumentError,
-  NotFoundError,
-  NotImplementedError,
-} from '../lib/errors.ts'
+import { errnoOf, ForbiddenError, InvalidArgumentError, NotFoundError } from '../lib/errors.ts'
 import type { Logger } from '../lib/log.ts'
 import {
   BLOCK,
@@ -53,11 +47,17 @@ export interface ArchiveServiceDeps {
 interface Session {
   rec: ContainerRecord
   view: RootView
-  /** Container paths the host cannot see (tmpfs mounts of a running container). */
-  hidden: string[]
+  /** The merged rootfs (what export archives: no mounts). */
+  rootfs: string
+  /** Seen through the container's own mount namespace (/proc/<pid>/root). */
+  live: boolean
   writable: (ctrPath: string) => boolean
   release: () => void
 }
+
+/** Runtime-made mounts a directory archive of a running container leaves out (as Docker's,
+ *  which archives the rootfs and Docker's own mounts). */
+const KERNEL_DIRS = ['/proc', '/sys', '/dev']
 
 export class ArchiveService {
   readonly #d: ArchiveServiceDeps
@@ -84,8 +84,10 @@ export class ArchiveService {
     try {
       const { stat, host, st } = await this.#stat(s, ref, path)
       const base = posix.basename(path.replace(/\/+$/, '')) || '.'
+      const ctrPath = s.live ? await this.#resolve(s, path, false) : ''
+      const skip = s.live ? kernelDirSkip(ctrPath) : undefined
       const tar = st.isDirectory()
-        ? directoryTar(host, base, st)
+        ? directoryTar(host, base, st, skip)
         : Readable.from(singleEntryTar(host, base, st))
       tar.once('close', s.release)
       return { stat, tar }
@@ -125,7 +127,12 @@ export class ArchiveService {
       const owner =
         opts.copyUIDGID && s.rec.config.User ? await resolveUser(s.view.root, s.rec.config.User) : undefined
       const checked = checkEntries(tar, host, { noOverwriteDirNonDir: opts.noOverwriteDirNonDir, owner })
-      await extractTar(checked, host, { sameOwner: true })
+      await extractTar(checked, host, { sameOwner: true, resolvedDest: s.live }).catch((err) => {
+        // Seen live, a read-only mount is the kernel's to refuse.
+        if (errnoOf(err) === 'EROFS')
+          throw new ForbiddenError('mounted volume is marked read-only', { cause: err })
+        throw err
+      })
     } finally {
       s.release()
     }
@@ -134,18 +141,13 @@ export class ArchiveService {
   /** GET export: the container's root filesystem as a tar (mounts not included). */
   async export(ref: string): Promise<Readable> {
     const s = await this.#open(ref)
-    const tar = packDirectory(s.view.root)
+    const tar = packDirectory(s.rootfs)
     tar.once('close', s.release)
     return tar
   }
 
-  async #resolve(s: Session, path: string, followLast: boolean): Promise<string> {
-    const ctrPath = await resolveInContainer(s.view, posix.join('/', path), { followLast })
-    if (s.hidden.some((h) => ctrPath === h || ctrPath.startsWith(`${h}/`)))
-      throw new NotImplementedError(
-        `copying files in a tmpfs mount of a running container is not supported: ${path}`,
-      )
-    return ctrPath
+  #resolve(s: Session, path: string, followLast: boolean): Promise<string> {
+    return resolveInContainer(s.view, posix.join('/', path), { followLast })
   }
 
   async #stat(s: Session, ref: string, path: string): Promise<{ stat: PathStat; host: string; st: Stats }> {
@@ -195,8 +197,9 @@ export class ArchiveService {
   }
 }
 
-function sessionOf(rec: ContainerRecord, root: string, running: boolean, release: () => void): Session {
+function sessionOf(rec: ContainerRecord, rootfs: string, running: boolean, release: () => void): Session {
   const mps = mountPointsOf(rec) ?? []
+  const live = running && rec.state.pid > 0
   const mounts = [
     { destination: '/etc/resolv.conf', source: rec.resolvConfPath, rw: true },
     { destination: '/etc/hostname', source: rec.hostnamePath, rw: true },
@@ -205,19 +208,30 @@ function sessionOf(rec: ContainerRecord, root: string, running: boolean, release
       .filter((m) => m.type !== 'tmpfs')
       .map((m) => ({ destination: m.destination, source: m.source, rw: m.rw })),
   ]
-  const view: RootView = { root, mounts }
-  const hidden = running
-    ? [
-        ...mps.filter((m) => m.type === 'tmpfs').map((m) => m.destination),
-        ...Object.keys(rec.hostConfig.Tmpfs ?? {}),
-      ]
-    : []
+  // The trailing slash: lstat of the magic link itself would report a symlink.
+  const view: RootView = live
+    ? { root: `/proc/${rec.state.pid}/root/`, mounts: [] }
+    : { root: rootfs, mounts }
+  const known: RootView = { root: rootfs, mounts }
   const writable = (ctrPath: string) => {
-    const m = mountOf(view, ctrPath)
+    const m = mountOf(known, ctrPath)
     if (m) return mounts.find((x) => x.destination === m.destination)?.rw ?? true
+    // A tmpfs mount of a running container is writable unless mounted read-only.
+    const t = mps.find(
+      (x) => x.type === 'tmpfs' && (ctrPath === x.destination || ctrPath.startsWith(`${x.destination}/`)),
+    )
+    if (t) return t.rw
     return !rec.hostConfig.ReadonlyRootfs
   }
-  return { rec, view, hidden, writable, release }
+  return { rec, view, rootfs, live, writable, release }
+}
+
+/** For a directory archive rooted at `ctrPath`: skip what lies in the kernel's own mounts. */
+function kernelDirSkip(ctrPath: string): (rel: string) => boolean {
+  return (rel) => {
+    const p = posix.join(ctrPath, rel)
+    return KERNEL_DIRS.some((k) => p.startsWith(`${k}/`))
+  }
 }
 
 function notFound(err: unknown, path: string, ref: string): unknown {
@@ -243,11 +257,11 @@ export function goFileMode(st: Stats): number {
 }
 
 /** The directory's own entry, then its contents under `<base>/`. */
-function directoryTar(host: string, base: string, st: Stats): Readable {
+function directoryTar(host: string, base: string, st: Stats, skip?: (rel: string) => boolean): Readable {
   const prefix = `${base}/`
   async function* gen(): AsyncGenerator<Buffer> {
     yield encodeHeader(headerFromStats(st, prefix, 'directory'))
-    yield* packDirectory(host, { prefix }) as AsyncIterable<Buffer>
+    yield* packDirectory(host, { prefix, skip }) as AsyncIterable<Buffer>
   }
   return Readable.from(gen())
 }

@@ -2,6 +2,7 @@
 // directories both ways, running and stopped containers, volumes, symlinks confined to the
 // container, and uploaded tarballs that try to escape write nothing outside.
 import assert from 'node:assert/strict'
+import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { mkdir, mkdtemp, readdir, readFile, readlink, rm, symlink, writeFile } from 'node:fs/promises'
@@ -82,6 +83,55 @@ describe('cp and the archive API', { skip }, () => {
       assert.deepEqual((await readdir(join(out, 'contents'))).sort(), ['link', 'sub'])
     } finally {
       await d.docker(['rm', '-f', 'run1'])
+    }
+  })
+
+  it('reaches tmpfs mounts and nested mounts of a running container; read-only stays read-only', async () => {
+    await docker(['volume', 'create', 'cpro'])
+    await docker([
+      'run',
+      '-d',
+      '--name',
+      'live1',
+      '--tmpfs',
+      '/scratch',
+      '-v',
+      'cpro:/ro:ro',
+      'busybox',
+      'sh',
+      '-c',
+      'mkdir -p /data/nested && mount -t tmpfs none /data/nested 2>/dev/null; echo in-tmpfs > /scratch/t; sleep 300',
+    ])
+    try {
+      // Wait for the command to have written its file.
+      for (let i = 0; i < 50; i++) {
+        if ((await d.docker(['exec', 'live1', 'cat', '/scratch/t'])).code === 0) break
+        await new Promise((r) => setTimeout(r, 100))
+      }
+      const out = join(host, 'live-out')
+      await mkdir(out)
+      await docker(['cp', 'live1:/scratch/t', join(out, 't')])
+      assert.equal(await readFile(join(out, 't'), 'utf8'), 'in-tmpfs\n')
+      await writeFile(join(host, 'up.txt'), 'uploaded')
+      await docker(['cp', join(host, 'up.txt'), 'live1:/scratch/'])
+      assert.equal(await docker(['exec', 'live1', 'cat', '/scratch/up.txt']), 'uploaded')
+      const ro = await d.docker(['cp', join(host, 'up.txt'), 'live1:/ro/'])
+      assert.notEqual(ro.code, 0)
+      assert.match(ro.stderr, /read-only/)
+      // A directory archive of / leaves out the kernel's /proc, /sys and /dev contents.
+      const names = execFileSync('sh', ['-c', 'docker cp live1:/ - | tar -t'], {
+        env: { ...process.env, DOCKER_HOST: d.host },
+        encoding: 'utf8',
+        maxBuffer: 64 << 20,
+      })
+        .split('\n')
+        .map((n) => n.replace(/^\.?\//, ''))
+      assert.ok(names.includes('scratch/t'), `tmpfs content archived: ${names.slice(0, 20).join(' ')}`)
+      assert.ok(names.includes('data/nested/'), 'the nested mount point')
+      assert.ok(!names.some((n) => /^(proc|sys)\/./.test(n)), 'no /proc or /sys content')
+    } finally {
+      await d.docker(['rm', '-f', 'live1'])
+      await d.docker(['volume', 'rm', 'cpro'])
     }
   })
 

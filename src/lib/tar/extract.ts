@@ -30,6 +30,9 @@ export interface ExtractOptions {
   /** Apply the archive's numeric uid/gid. Default: when running as root. */
   sameOwner?: boolean
   signal?: AbortSignal
+  /** `dest` is already free of symlinks: use it as it is. Needed for a path through
+   *  `/proc/<pid>/root`, which realpath would resolve against the host's root instead. */
+  resolvedDest?: boolean
 }
 
 export interface ExtractResult {
@@ -85,7 +88,7 @@ function dumpQuote(s: string): string {
 
 class Extractor {
   readonly #dest: string
-  readonly #opts: Required<Omit<ExtractOptions, 'signal'>>
+  readonly #opts: Required<Omit<ExtractOptions, 'signal' | 'resolvedDest'>>
   /** Relative paths known to be real directories reached through real directories. */
   readonly #dirs = new Set<string>([''])
   readonly #dirMeta = new Map<string, TarHeader>()
@@ -94,7 +97,7 @@ class Extractor {
   readonly #xattrs = new Map<string, Record<string, Buffer>>()
   readonly result: ExtractResult = { size: 0, entries: 0, warnings: [] }
 
-  constructor(dest: string, opts: Required<Omit<ExtractOptions, 'signal'>>) {
+  constructor(dest: string, opts: Required<Omit<ExtractOptions, 'signal' | 'resolvedDest'>>) {
     this.#dest = dest
     this.#opts = opts
   }
@@ -312,7 +315,7 @@ export async function extractTar(
   dest: string,
   opts: ExtractOptions = {},
 ): Promise<ExtractResult> {
-  const x = new Extractor(await realpath(dest), {
+  const x = new Extractor(opts.resolvedDest ? dest : await realpath(dest), {
     whiteouts: opts.whiteouts ?? 'keep',
     sameOwner: opts.sameOwner ?? process.getuid?.() === 0,
   })
