@@ -10,16 +10,26 @@ NODE_MAJOR=24
 say() { printf '[setup] %s\n' "$*" >&2; }
 
 # 1. Debian packages: the runtime chain and the tools berth drives.
-PKGS=(runc crun conmon tini busybox-static iproute2 nftables iptables procps attr ca-certificates xz-utils zstd
-  openssl tmux) # the last two: the TLS and terminal end-to-end tests
+PKGS=(runc crun conmon tini busybox-static iproute2 nftables iptables procps attr ca-certificates xz-utils zstd)
+# With --tests (scripts/test.sh): what the suite and the benchmark drive as third parties.
+if [ "${1:-}" = "--tests" ]; then
+  PKGS+=(openssl tmux curl wrk skopeo docker-registry python3-docker docker-compose)
+fi
 missing=()
 for p in "${PKGS[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if ! command -v npm >/dev/null 2>&1; then missing+=(npm); fi
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing Debian packages: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
+  # No package may start a service here (docker-registry ships one): policy-rc.d says no.
+  guard=0
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && guard=1
+    trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+  fi
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  if [ "$guard" = 1 ]; then rm -f /usr/sbin/policy-rc.d && trap - EXIT; fi
 fi
 
 # 2. Node 24 in berth's own prefix when the host's node is older than 22.

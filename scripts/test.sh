@@ -3,7 +3,7 @@
 # lint, unit tests, end-to-end tests against a real berthd with real containers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+bash scripts/setup.sh --tests
 NODE_BIN=$(sed -n 's/.*exec \([^ ]*\) .*/\1/p' /usr/local/bin/berthd)
 export PATH="$(dirname "$NODE_BIN"):$PATH"
 echo "== typecheck"; npx tsc -p tsconfig.json
