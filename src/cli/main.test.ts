@@ -114,6 +114,13 @@ describe('golden output', () => {
 })
 
 describe('errors and exit codes', () => {
+  it('a management command alone lists its verbs', async () => {
+    const r = await runCli(['network'])
+    assert.equal(r.code, 0)
+    assert.match(r.stdout, /Usage: {2}berth network COMMAND\n\nManage networks\n\nCommands:\n {2}connect /)
+    assert.match(r.stdout, /^ {2}rm {10}Remove one or more networks$/m)
+  })
+
   it('unknown command: exit 1', async () => {
     const r = await runCli(['frobnicate'])
     assert.equal(r.code, 1)

@@ -4,7 +4,7 @@ import type { Readable, Writable } from 'node:stream'
 import { EngineClient, resolveHost } from '../client/index.ts'
 import { isLogLevel } from '../lib/log.ts'
 import type { CommandModule } from './command.ts'
-import { resolveCommand } from './commands/index.ts'
+import { GROUPS, resolveCommand } from './commands/index.ts'
 import { type CliContext, outputOf, StatusError } from './context.ts'
 import { argCountError, errorText, usageError } from './errors-text.ts'
 import { FlagError, type FlagSpec, flag, parseFlags } from './flags.ts'
@@ -77,7 +77,7 @@ export async function main(io: MainIO): Promise<number> {
     return 1
   }
   if ('group' in resolved) {
-    out.line(topUsage())
+    out.line(await groupUsage(resolved.group))
     return 0
   }
   const mod: CommandModule = await resolved.load()
@@ -178,6 +178,25 @@ function commandHelp(path: string, mod: CommandModule): string {
   return lines.join('\n')
 }
 
+/** `berth network` alone: the group's verbs, as docker prints them. */
+async function groupUsage(name: string): Promise<string> {
+  const group = GROUPS[name]
+  if (!group) return topUsage()
+  const verbs = Object.keys(group.verbs).sort()
+  const shorts = await Promise.all(verbs.map(async (v) => (await group.verbs[v]?.())?.spec.short ?? ''))
+  const rows = verbs.map((v, i) => `  ${v.padEnd(11)} ${shorts[i]}`)
+  return [
+    `\nUsage:  ${PROG} ${name} COMMAND`,
+    '',
+    group.short,
+    '',
+    'Commands:',
+    ...rows,
+    '',
+    `Run '${PROG} ${name} COMMAND --help' for more information on a command.`,
+  ].join('\n')
+}
+
 function topUsage(): string {
   return `
 Usage:  ${PROG} [OPTIONS] COMMAND
@@ -192,27 +211,42 @@ Common Commands:
   info        Display system-wide information
 
 Management Commands:
+  builder     Manage builds
   container   Manage containers
   image       Manage images
+  network     Manage networks
   system      Manage ${PROG}
+  volume      Manage volumes
 
 Commands:
   attach      Attach local standard input, output, and error streams to a running container
+  build       Build an image from a Dockerfile
+  commit      Create a new image from a container's changes
+  cp          Copy files/folders between a container and the local filesystem
   create      Create a new container
+  diff        Inspect changes to files or directories on a container's filesystem
   events      Get real time events from the server
+  exec        Execute a command in a running container
+  export      Export a container's filesystem as a tar archive
   history     Show the history of an image
   import      Import the contents from a tarball to create a filesystem image
   inspect     Return low-level information on Docker objects
   kill        Kill one or more running containers
   load        Load an image from a tar archive or STDIN
+  login       Authenticate to a registry
+  logout      Log out from a registry
   logs        Fetch the logs of a container
   pause       Pause all processes within one or more containers
+  port        List port mappings or a specific mapping for the container
+  pull        Download an image from a registry
+  push        Upload an image to a registry
   rename      Rename a container
   restart     Restart one or more containers
   rm          Remove one or more containers
   rmi         Remove one or more images
   save        Save one or more images to a tar archive (streamed to STDOUT by default)
   start       Start one or more stopped containers
+  stats       Display a live stream of container(s) resource usage statistics
   stop        Stop one or more running containers
   tag         Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE
   top         Display the running processes of a container
