@@ -8,6 +8,9 @@ import { Agent, request } from 'node:http'
 import { cpus, release, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { REPO, runProcess, TestDaemon } from '../test/support/daemon.ts'
+import { buildTimes } from './build.ts'
+import { publishedPortRate, runRmBridge, setupTeardownMs } from './network.ts'
+import { registryFigures } from './registry.ts'
 
 const args = process.argv.slice(2)
 const RUNS = Number(args[args.indexOf('--runs') + 1]) || 15
@@ -230,6 +233,50 @@ async function main(): Promise<void> {
       '≤ 3 MB',
     ])
     rows.push(['`berth logs` of 50 MB', `${(await logsRead(berth)).toFixed(0)} ms`, '< 1,000 ms'])
+    rows.push([
+      '`run --rm busybox true` on the default bridge via docker CLI',
+      `${(await runRmBridge(dockerCli, RUNS)).toFixed(0)} ms`,
+      '≤ 150 ms',
+    ])
+    rows.push([
+      'network setup+teardown per container (median)',
+      `${setupTeardownMs(daemon).toFixed(1)} ms`,
+      '≤ 30 ms',
+    ])
+    rows.push([
+      'published port HTTP req/s (wrk -c8, busybox httpd, 127.0.0.1)',
+      `${(await publishedPortRate(dockerCli)).toFixed(0)} req/s`,
+      '≥ 4,000 req/s',
+    ])
+    const build = await buildTimes(dockerCli, RUNS)
+    rows.push([
+      '`docker build`, 10 steps, 20 MB context, fully cached',
+      `${build.cachedMs.toFixed(0)} ms`,
+      '≤ 100 ms',
+    ])
+    rows.push(['`docker build`, same, cold (`--no-cache`)', `${build.coldMs.toFixed(0)} ms`, '≤ 1,500 ms'])
+    rows.push([
+      '`docker build`, same, one copied file changed',
+      `${build.oneFileMs.toFixed(0)} ms`,
+      'reported',
+    ])
+    const dist = await registryFigures(dockerCli)
+    rows.push([
+      `push of a ${dist.imageMb} MB image (4 layers) to berth-registry, docker CLI`,
+      `${dist.pushMbPerS.toFixed(0)} MB/s`,
+      '≥ 150 MB/s',
+    ])
+    rows.push([
+      'pull of the same image from berth-registry',
+      `${dist.pullMbPerS.toFixed(0)} MB/s`,
+      '≥ 150 MB/s',
+    ])
+    rows.push(['berth-registry blob HEAD, 8 connections', `${dist.blobHeadRps.toFixed(0)} req/s`, 'reported'])
+    rows.push([
+      'berth-registry manifest GET, 8 connections',
+      `${dist.manifestGetRps.toFixed(0)} req/s`,
+      'reported',
+    ])
   } finally {
     await daemon?.stop()
   }

@@ -19,6 +19,12 @@ import type {
   ImagePruneResponse,
   ImageSummary,
   JSONMessage,
+  Network,
+  NetworkConnectRequest,
+  NetworkCreateRequest,
+  NetworkCreateResponse,
+  NetworkDisconnectRequest,
+  NetworkPruneResponse,
   SystemDataUsageResponse,
   SystemInfo,
   SystemVersion,
@@ -556,6 +562,54 @@ export class EngineClient {
     })
   }
 
+  /** POST /build (legacy builder): `context` is the tar (or gzip) body; yields docker's
+   *  JSONMessage stream. `registryConfig`: X-Registry-Config, encodeRegistryAuth of a
+   *  registry → AuthConfig map. */
+  async *imageBuild(context: Readable, opts: ImageBuildOptions = {}): AsyncGenerator<JSONMessage> {
+    const query: Query = {
+      dockerfile: opts.dockerfile,
+      t: opts.tags,
+      extrahosts: opts.extraHosts?.length ? opts.extraHosts.join(',') : undefined,
+      q: opts.quiet || undefined,
+      nocache: opts.noCache || undefined,
+      pull: opts.pull || undefined,
+      rm: opts.rm === false ? false : undefined,
+      forcerm: opts.forceRm || undefined,
+      buildargs:
+        opts.buildArgs && Object.keys(opts.buildArgs).length ? JSON.stringify(opts.buildArgs) : undefined,
+      labels: opts.labels && Object.keys(opts.labels).length ? JSON.stringify(opts.labels) : undefined,
+      networkmode: opts.networkMode,
+      platform: opts.platform,
+      target: opts.target,
+      version: '1',
+    }
+    const res = await this.#request({
+      method: 'POST',
+      path: '/build',
+      query,
+      body: context,
+      contentType: 'application/x-tar',
+      headers: opts.registryConfig ? { 'X-Registry-Config': opts.registryConfig } : undefined,
+      signal: opts.signal,
+    })
+    yield* jsonLines<JSONMessage>(res)
+  }
+
+  /** POST /build/prune. */
+  buildPrune(
+    opts: { all?: boolean; filters?: Filters; keepStorage?: number } = {},
+  ): Promise<BuildPruneResponse> {
+    return this.#json({
+      method: 'POST',
+      path: '/build/prune',
+      query: {
+        all: opts.all || undefined,
+        filters: encodeFilters(opts.filters),
+        'keep-storage': opts.keepStorage || undefined,
+      },
+    })
+  }
+
   // ---- volumes ----
 
   volumeList(opts: { filters?: Filters } = {}): Promise<VolumeListResponse> {
@@ -587,6 +641,44 @@ export class EngineClient {
     return this.#json({
       method: 'POST',
       path: '/volumes/prune',
+      query: { filters: encodeFilters(opts.filters) },
+    })
+  }
+
+  // ---- networks ----
+
+  networkList(opts: { filters?: Filters } = {}): Promise<Network[]> {
+    return this.#json({ method: 'GET', path: '/networks', query: { filters: encodeFilters(opts.filters) } })
+  }
+
+  networkInspect(id: string, opts: { verbose?: boolean; scope?: string } = {}): Promise<Network> {
+    return this.#json({
+      method: 'GET',
+      path: `/networks/${enc(id)}`,
+      query: { verbose: opts.verbose ? 'true' : undefined, scope: opts.scope },
+    })
+  }
+
+  networkCreate(body: NetworkCreateRequest): Promise<NetworkCreateResponse> {
+    return this.#json({ method: 'POST', path: '/networks/create', body })
+  }
+
+  networkDelete(id: string): Promise<void> {
+    return this.#empty({ method: 'DELETE', path: `/networks/${enc(id)}` })
+  }
+
+  networkConnect(id: string, body: NetworkConnectRequest): Promise<void> {
+    return this.#empty({ method: 'POST', path: `/networks/${enc(id)}/connect`, body })
+  }
+
+  networkDisconnect(id: string, body: NetworkDisconnectRequest): Promise<void> {
+    return this.#empty({ method: 'POST', path: `/networks/${enc(id)}/disconnect`, body })
+  }
+
+  networkPrune(opts: { filters?: Filters } = {}): Promise<NetworkPruneResponse> {
+    return this.#json({
+      method: 'POST',
+      path: '/networks/prune',
       query: { filters: encodeFilters(opts.filters) },
     })
   }
@@ -694,6 +786,32 @@ export class EngineClient {
   async #empty(opts: RequestOptions): Promise<void> {
     return (await this.#http()).empty(await this.#versioned(opts))
   }
+}
+
+/** POST /build query parameters of the legacy builder. */
+export interface ImageBuildOptions {
+  dockerfile?: string
+  tags?: string[]
+  extraHosts?: string[]
+  quiet?: boolean
+  noCache?: boolean
+  pull?: boolean
+  /** Engine default true; false is sent as rm=0. */
+  rm?: boolean
+  forceRm?: boolean
+  buildArgs?: Record<string, string | null>
+  labels?: Record<string, string>
+  networkMode?: string
+  platform?: string
+  target?: string
+  registryConfig?: string
+  signal?: AbortSignal
+}
+
+/** Engine BuildPruneResponse (CachesDeleted is null when nothing was deleted). */
+export interface BuildPruneResponse {
+  CachesDeleted: string[] | null
+  SpaceReclaimed: number
 }
 
 /** Engine API AuthConfig as clients send it (X-Registry-Auth, POST /auth). */

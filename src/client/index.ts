@@ -3,8 +3,10 @@
 export { DEFAULT_HOST, type Endpoint, parseEndpoint, resolveHost, type TlsSettings } from './endpoint.ts'
 export type {
   AttachResult,
+  BuildPruneResponse,
   ContainerPathStat,
   EngineClientOptions,
+  ImageBuildOptions,
   PingResult,
   RegistryAuthConfig,
   StreamResult,

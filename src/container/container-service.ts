@@ -13,6 +13,7 @@ import {
 } from '../lib/errors.ts'
 import { newId, shortId } from '../lib/ids.ts'
 import type { Logger } from '../lib/log.ts'
+import { type EndpointRequest, NoSuchNetworkError, PortAllocatedError } from '../network/index.ts'
 import type { Runtime } from '../runtime/runtime.ts'
 import type { VolumeService } from '../volume/index.ts'
 import { type HostFacts, writeBundle } from './bundle.ts'
@@ -31,6 +32,7 @@ import {
   unmountAll,
 } from './mounts.ts'
 import { generateName, normaliseName } from './names.ts'
+import type { NetworkAttach } from './network-attach.ts'
 import type { ContainerStore } from './store.ts'
 import {
   type ContainerConfig,
@@ -54,12 +56,17 @@ export interface ContainerServiceDeps {
   initPath: string
   /** Host facts for the OCI spec, read once at daemon start. */
   host: HostFacts
+  /** Networking (bridge endpoints, ports, /etc/hosts); without it containers get a private
+   *  namespace with loopback only. */
+  network?: NetworkAttach
 }
 
 export interface CreateSpec {
   name?: string
   config: ContainerConfig
   hostConfig: HostConfig
+  /** NetworkingConfig.EndpointsConfig of the create body, by network name or id. */
+  endpoints?: Record<string, EndpointRequest>
 }
 
 export type WaitCondition = 'not-running' | 'next-exit' | 'removed'
@@ -126,6 +133,7 @@ export class ContainerService {
     const image = await images.resolve(spec.config.Image)
     validateHostConfig(spec.hostConfig)
     validateHealthcheck(spec.config.Healthcheck)
+    const networking = this.#d.network?.forCreate(spec.hostConfig, spec.endpoints)
     const id = newId()
     store.reserveName(name, id)
     let mountPoints: MountPoint[] = []
@@ -149,6 +157,7 @@ export class ContainerService {
         hostnamePath: paths.hostname,
         hostsPath: paths.hosts,
         resolvConfPath: paths.resolvConf,
+        networking,
       }
       await mkdir(paths.dir, { recursive: true })
       await images.createRootfs(image.id, id)
@@ -189,6 +198,7 @@ export class ContainerService {
       const rootfs = await images.mountRootfs(rec.id)
       // Copy-up happens once: the record remembers it (saved below with the new state).
       await mountAll(rec, rootfs, this.#d)
+      await this.#d.network?.reserve(rec)
       const t1 = performance.now()
       const bundle = await writeBundle(rec, rootfs, {
         bundleRoot: this.#d.bundleRoot,
@@ -205,6 +215,7 @@ export class ContainerService {
         stdinOnce: rec.config.StdinOnce,
         logPath: rec.logPath,
       })
+      await this.#d.network?.plumb(rec, pid)
       const t3 = performance.now()
       await runtime.start(rec.id)
       const t4 = performance.now()
@@ -244,6 +255,8 @@ export class ContainerService {
       // Docker removes an AutoRemove container whose start failed; clients wait for that.
       if (rec.hostConfig.AutoRemove) await this.removeRecord(rec)
       else this.waiters.notify(rec.id, 'exit', rec.state.exitCode)
+      // Docker reports a taken host port or a missing network as is, not as a runtime failure.
+      if (err instanceof PortAllocatedError || err instanceof NoSuchNetworkError) throw err
       throw new InternalError(message, { cause: err })
     }
   }
@@ -260,8 +273,9 @@ export class ContainerService {
     return { mode: 'new' }
   }
 
-  /** Releases what a started container held: runtime record, rootfs mount. Idempotent. */
-  async #cleanupAfterStop(rec: ContainerRecord): Promise<void> {
+  /** Releases what a started container held: runtime record, rootfs mount, network endpoints
+   *  (their disconnect events held back with `afterDie`, as Docker reports them after die). Idempotent. */
+  async #cleanupAfterStop(rec: ContainerRecord, opts: { afterDie?: boolean } = {}): Promise<void> {
     // Independent steps, run together: this sits on the path of every `run --rm`.
     await Promise.all([
       this.#d.runtime
@@ -271,6 +285,9 @@ export class ContainerService {
         .unmountRootfs(rec.id)
         .catch((e) => this.#d.log.warn('unmount failed', { id: rec.id, err: messageOf(e) })),
       unmountAll(rec, this.#d),
+      this.#d.network
+        ?.release(rec, { deferEvents: opts.afterDie })
+        .catch((e) => this.#d.log.warn('network release failed', { id: rec.id, err: messageOf(e) })),
     ])
   }
 
@@ -279,7 +296,7 @@ export class ContainerService {
     if (rec.state.status !== 'running' && rec.state.status !== 'paused') return false
     const exit = await this.#d.runtime.exitStatus(rec.id)
     if (!exit) return false
-    const cleaned = this.#cleanupAfterStop(rec)
+    const cleaned = this.#cleanupAfterStop(rec, { afterDie: true })
     rec.state = {
       ...rec.state,
       status: 'exited',
@@ -295,6 +312,7 @@ export class ContainerService {
       ...this.#attrs(rec),
       exitCode: String(exit.exitCode),
     })
+    this.#d.network?.flushEvents(rec.id)
     this.waiters.notify(rec.id, 'exit', exit.exitCode)
     return true
   }
@@ -397,6 +415,7 @@ export class ContainerService {
     if (taken) throw new NameInUseError(name.slice(1), taken)
     const oldName = rec.name
     await this.#d.store.rename(rec, name)
+    this.#d.network?.renamed(rec)
     this.#d.publisher.publish('container', 'rename', rec.id, { ...this.#attrs(rec), oldName })
   }
 

@@ -1,13 +1,29 @@
 // The /etc/hostname, /etc/hosts and /etc/resolv.conf files berth writes for a container and
-// bind-mounts into it. Networking (its own issue) will add the container's addresses.
+// bind-mounts into it; at start, networking adds the container's addresses, links, the
+// host-gateway address and the embedded DNS (EtcNetworkInfo).
 import { readFile, writeFile } from 'node:fs/promises'
 import type { ContainerRecord } from './types.ts'
 
 const DEFAULT_DNS = ['8.8.8.8', '8.8.4.4']
 
+/** What networking adds to the files once a container has addresses (network-attach.ts). */
+export interface EtcNetworkInfo {
+  /** The container's own addresses, the main one first ("<ip>\t<hostname>" lines). */
+  addresses: string[]
+  /** Extra "<ip>\t<names>" lines: --link entries on the default bridge. */
+  links: string[]
+  /** What `host-gateway` in --add-host stands for: the default bridge's gateway. */
+  hostGateway?: string
+  /** The only nameservers (the embedded DNS on user-defined networks). */
+  nameservers?: string[]
+  /** Nameservers when the container sets none (dockerd --dns), instead of the host's. */
+  defaultDns?: string[]
+}
+
 export async function writeEtcFiles(
   rec: ContainerRecord,
   hostResolvConf = '/etc/resolv.conf',
+  net?: EtcNetworkInfo,
 ): Promise<void> {
   const hostname = rec.config.Hostname
   await writeFile(rec.hostnamePath, `${hostname}\n`)
@@ -15,10 +31,20 @@ export async function writeEtcFiles(
   const hosts = host ? await readOr('/etc/hosts', '') : baseHosts()
   const extra = (rec.hostConfig.ExtraHosts ?? []).map((h) => {
     const i = h.lastIndexOf(':')
-    return `${h.slice(i + 1)}\t${h.slice(0, i)}`
+    const ip = h.slice(i + 1)
+    return `${ip === 'host-gateway' && net?.hostGateway ? net.hostGateway : ip}\t${h.slice(0, i)}`
   })
-  await writeFile(rec.hostsPath, [hosts.trimEnd(), ...extra].join('\n') + '\n')
-  await writeFile(rec.resolvConfPath, resolvConf(await readOr(hostResolvConf, ''), rec, host))
+  const fqdn = rec.config.Domainname ? `${hostname}.${rec.config.Domainname} ${hostname}` : hostname
+  const own = (net?.addresses ?? []).slice(0, 1).map((ip) => `${ip}\t${fqdn}`)
+  await writeFile(rec.hostsPath, [hosts.trimEnd(), ...extra, ...(net?.links ?? []), ...own].join('\n') + '\n')
+  let resolv = resolvConf(await readOr(hostResolvConf, ''), rec, host, net?.defaultDns)
+  if (net?.nameservers?.length)
+    resolv =
+      [
+        ...net.nameservers.map((s) => `nameserver ${s}`),
+        ...resolv.split('\n').filter((l) => l && !l.startsWith('nameserver')),
+      ].join('\n') + '\n'
+  await writeFile(rec.resolvConfPath, resolv)
 }
 
 function baseHosts(): string {
@@ -34,13 +60,19 @@ function baseHosts(): string {
 
 /** Docker's rules: the host's file, minus loopback resolvers unless on the host network; the
  *  container's Dns/DnsSearch/DnsOptions replace the matching lines; defaults when none is left. */
-export function resolvConf(hostFile: string, rec: ContainerRecord, hostNetwork: boolean): string {
+export function resolvConf(
+  hostFile: string,
+  rec: ContainerRecord,
+  hostNetwork: boolean,
+  defaultDns?: string[],
+): string {
   const lines = hostFile.split('\n')
   let servers = lines.filter((l) => /^\s*nameserver\s/.test(l)).map((l) => l.trim().split(/\s+/)[1] ?? '')
   if (!hostNetwork) servers = servers.filter((s) => !/^127\.|^::1$/.test(s))
   let search = lines.filter((l) => /^\s*search\s/.test(l)).flatMap((l) => l.trim().split(/\s+/).slice(1))
   let options = lines.filter((l) => /^\s*options\s/.test(l)).flatMap((l) => l.trim().split(/\s+/).slice(1))
   const hc = rec.hostConfig
+  if (defaultDns?.length) servers = defaultDns
   if (hc.Dns?.length) servers = hc.Dns
   if (hc.DnsSearch?.length) search = hc.DnsSearch
   if (hc.DnsOptions?.length) options = hc.DnsOptions

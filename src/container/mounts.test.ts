@@ -26,6 +26,16 @@ describe('parseBind', () => {
     assert.equal(parseBind('data:/c').mode, 'z')
     assert.equal(parseBind('/h:/c:rshared').propagation, 'rshared')
   })
+  it('takes a bare destination as an anonymous volume, as moby does (docker-py, Compose)', () => {
+    const v = parseBind('/data/')
+    assert.equal(v.type, 'volume')
+    assert.equal(v.name, undefined)
+    assert.equal(v.destination, '/data')
+    assert.equal(v.anonymous, true)
+    assert.equal(v.rw, true)
+    assert.throws(() => parseBind('data'), /invalid volume specification: 'data'.*must be absolute/)
+    assert.throws(() => parseBind('/'), /destination can't be '\/'/)
+  })
   it('rejects bad specs', () => {
     assert.throws(() => parseBind('/h:c'), /mount path must be absolute/)
     assert.throws(() => parseBind('/h:/c:bogus'), /invalid mode: bogus/)

@@ -76,9 +76,20 @@ function cleanDestination(dst: string, kind: string): string {
   return clean
 }
 
-/** Docker's `-v src:dst[:mode]` (HostConfig.Binds) as a MountPoint (volumes not yet created). */
+/** Docker's `-v src:dst[:mode]` (HostConfig.Binds) as a MountPoint (volumes not yet created).
+ *  A bare destination (`/data`, as docker-py and Compose send) is an anonymous volume. */
 export function parseBind(spec: string): MountPoint {
   const parts = spec.split(':')
+  if (parts.length === 1 && spec !== '') {
+    let destination: string
+    try {
+      destination = cleanDestination(spec, 'volume')
+    } catch (err) {
+      throw new InvalidArgumentError(`invalid volume specification: '${spec}': ${messageOf(err)}`)
+    }
+    const anon = { source: '', destination, driver: 'local', mode: '', rw: true, propagation: '' }
+    return { type: 'volume', ...anon, anonymous: true, copyData: true }
+  }
   if (parts.length < 2 || parts.length > 3 || parts.some((p) => p === ''))
     throw new InvalidArgumentError(`invalid volume specification: '${spec}'`)
   const [source = '', dst = '', mode = ''] = parts

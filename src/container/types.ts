@@ -1,5 +1,6 @@
 // Domain types of a container: its validated spec (from the Engine create body), its state
 // as a discriminated union, and the persisted record.
+import type { ContainerNetworking } from '../network/index.ts'
 
 /** The container's configuration as the Engine API's ContainerConfig (kept verbatim for inspect). */
 export interface ContainerConfig {
@@ -126,6 +127,8 @@ export interface ContainerRecord {
   resolvConfPath: string
   /** Network namespace path when the container has its own (bridge/none). */
   netnsPath?: string
+  /** Networks the container is on and, while it runs, its endpoints and published ports. */
+  networking?: ContainerNetworking
 }
 
 export const ZERO_TIME = '0001-01-01T00:00:00Z'

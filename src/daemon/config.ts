@@ -21,6 +21,21 @@ export interface DaemonConfig {
   group?: string
   /** Registries reached over plain HTTP (loopback always is): host[:port] or IPv4 CIDR. */
   insecureRegistries: string[]
+  /** Docker Hub mirrors ("https://mirror.example/"), tried in order before Docker Hub on pull. */
+  registryMirrors: string[]
+  /** Linux bridge of the default network (-b/--bridge). */
+  bridge: string
+  /** The default bridge's address and prefix (--bip), e.g. 172.17.0.1/16. */
+  bip?: string
+  /** --default-address-pool entries ("base=10.10.0.0/16,size=24"). */
+  defaultAddressPools: string[]
+  /** --dns: nameservers for containers on the default bridge and upstreams of the embedded DNS
+   *  ('ip' or 'ip:port'). */
+  dns: string[]
+  /** --mtu of bridges. */
+  mtu?: number
+  /** Name of berth's nftables table (hidden --nft-table; tests run several daemons). */
+  nftTable: string
 }
 
 export const DEFAULTS: DaemonConfig = {
@@ -34,6 +49,11 @@ export const DEFAULTS: DaemonConfig = {
   defaultRuntime: 'runc',
   runtimes: {},
   insecureRegistries: [],
+  registryMirrors: [],
+  bridge: 'berth0',
+  defaultAddressPools: [],
+  dns: [],
+  nftTable: 'berth',
 }
 
 export const DEFAULT_HOST = 'unix:///run/berth.sock'
@@ -43,6 +63,11 @@ const USAGE = `Usage:	berthd [OPTIONS]
 A container engine that speaks the Docker Engine API
 
 Options:
+  -b, --bridge string           Attach containers to a network bridge (default "berth0")
+      --bip string              Specify default-bridge IP
+      --default-address-pool    Default address pools for node specific local networks
+      --dns list                DNS server to use
+      --mtu int                 Set the containers network MTU
       --config-file string      Daemon configuration file
       --data-root string        Root directory of persistent state (default "/var/lib/berth")
       --default-runtime string  Default OCI runtime for containers (default "runc")
@@ -51,6 +76,7 @@ Options:
       --insecure-registry list  Enable insecure registry communication
   -l, --log-level string        Set the logging level ("debug"|"info"|"warn"|"error"|"fatal") (default "info")
   -p, --pidfile string          Path to use for daemon PID file (default "/run/berth.pid")
+      --registry-mirror list    Preferred Docker registry mirror
       --runtime runtime         Register an additional OCI compatible runtime (name=path)
       --tls                     Use TLS; implied by --tlsverify
       --tlscacert string        Trust certs signed only by this CA
@@ -84,6 +110,14 @@ const VALUE_FLAGS: Record<string, string> = {
   '-G': 'group',
   '--group': 'group',
   '--insecure-registry': 'insecure-registry',
+  '--registry-mirror': 'registry-mirror',
+  '-b': 'bridge',
+  '--bridge': 'bridge',
+  '--bip': 'bip',
+  '--default-address-pool': 'default-address-pool',
+  '--dns': 'dns',
+  '--mtu': 'mtu',
+  '--nft-table': 'nft-table',
 }
 const BOOL_FLAGS: Record<string, string> = {
   '--tlsverify': 'tlsverify',
@@ -165,5 +199,59 @@ function merge(file: Record<string, unknown>, flags: Map<string, string[]>): Dae
         : []),
       ...(flags.get('insecure-registry') ?? []),
     ],
+    registryMirrors: [
+      ...(Array.isArray(file['registry-mirrors']) ? (file['registry-mirrors'] as unknown[]).map(String) : []),
+      ...(flags.get('registry-mirror') ?? []),
+    ].map(validateMirror),
+    ...networkConfig(file, flags),
+  }
+}
+
+/** dockerd's ValidateMirror: an http(s) origin, returned with a trailing slash. */
+export function validateMirror(raw: string): string {
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch (err) {
+    throw new InvalidArgumentError(`invalid mirror: "${raw}" is not a valid URI`, { cause: err })
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new InvalidArgumentError(
+      `invalid mirror: unsupported scheme "${url.protocol.slice(0, -1)}" in "${raw}"`,
+    )
+  if (url.username || url.password)
+    throw new InvalidArgumentError(`invalid mirror: username/password not allowed in URI "${raw}"`)
+  if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash)
+    throw new InvalidArgumentError(`invalid mirror: path, query, or fragment at end of the URI "${raw}"`)
+  return `${url.protocol}//${url.host}/`
+}
+
+function networkConfig(
+  file: Record<string, unknown>,
+  flags: Map<string, string[]>,
+): Pick<DaemonConfig, 'bridge' | 'bip' | 'defaultAddressPools' | 'dns' | 'mtu' | 'nftTable'> {
+  const last = (k: string) => flags.get(k)?.at(-1)
+  const fileStr = (k: string) => (typeof file[k] === 'string' ? (file[k] as string) : undefined)
+  const filePools = Array.isArray(file['default-address-pools'])
+    ? (file['default-address-pools'] as Array<{ base?: string; size?: number }>).map(
+        (p) => `base=${p.base},size=${p.size}`,
+      )
+    : []
+  const mtu = last('mtu') ?? (typeof file.mtu === 'number' ? String(file.mtu) : undefined)
+  if (mtu !== undefined && !/^\d+$/.test(mtu))
+    throw new InvalidArgumentError(`invalid argument "${mtu}" for "--mtu" flag`)
+  const nftTable = last('nft-table') ?? DEFAULTS.nftTable
+  if (!/^[A-Za-z][A-Za-z0-9_-]{0,31}$/.test(nftTable))
+    throw new InvalidArgumentError(`invalid nft table name: ${nftTable}`)
+  return {
+    bridge: last('bridge') ?? fileStr('bridge') ?? DEFAULTS.bridge,
+    bip: last('bip') ?? fileStr('bip'),
+    defaultAddressPools: [...filePools, ...(flags.get('default-address-pool') ?? [])],
+    dns: [
+      ...(Array.isArray(file.dns) ? (file.dns as unknown[]).map(String) : []),
+      ...(flags.get('dns') ?? []),
+    ],
+    mtu: mtu === undefined ? undefined : Number(mtu),
+    nftTable,
   }
 }

@@ -7,11 +7,13 @@ import { archiveRoutes } from '../api/routes/archive.ts'
 import { buildRoutes } from '../api/routes/build.ts'
 import { commitRoutes } from '../api/routes/commit.ts'
 import { containerRoutes } from '../api/routes/containers.ts'
+import { distributionRoutes } from '../api/routes/distribution.ts'
 import { execRoutes } from '../api/routes/exec.ts'
 import { imageRoutes } from '../api/routes/images.ts'
 import { networkRoutes } from '../api/routes/networks.ts'
 import { systemRoutes } from '../api/routes/system.ts'
 import { volumeRoutes } from '../api/routes/volumes.ts'
+import { BuildService } from '../build/index.ts'
 import type { HostFacts as OciHostFacts } from '../container/bundle.ts'
 import { readDaemonCapabilities } from '../container/capabilities.ts'
 import {
@@ -23,10 +25,21 @@ import {
   ContainerStore,
   ExecService,
   mountPointsOf,
+  NetworkAttach,
+  NetworkConnectService,
 } from '../container/index.ts'
 import { EventBus } from '../events/index.ts'
 import { ImageService, type RegistryOptions } from '../image/index.ts'
 import type { Logger } from '../lib/log.ts'
+import { EmbeddedDns } from '../network/dns/index.ts'
+import {
+  type AddressPool,
+  DEFAULT_POOLS,
+  type NetworkKernel,
+  NetworkService,
+  NetworkStore,
+  NullKernel,
+} from '../network/index.ts'
 import { detectCgroups, type Runtime, readHostRlimits } from '../runtime/index.ts'
 import { type HostFacts, SystemService } from '../system/index.ts'
 import { VolumeService } from '../volume/index.ts'
@@ -44,6 +57,21 @@ export interface ServiceOptions {
   oci: OciHostFacts
   /** What /info reports about the host and daemon (the data root is added here). */
   system: Omit<HostFacts, 'dataRoot'>
+  /** Networking on the host (wire.ts); without it networks are records only (NullKernel, no DNS). */
+  network?: NetworkOptions
+}
+
+export interface NetworkOptions {
+  kernel: NetworkKernel
+  /** Linux bridge of the default network (dockerd -b). */
+  bridgeName: string
+  bip?: string
+  pools: AddressPool[]
+  /** dockerd --dns ('ip' or 'ip:port'). */
+  dns: string[]
+  /** Non-loopback resolvers of the host's resolv.conf (embedded DNS fallback upstreams). */
+  hostResolvers: string[]
+  mtu?: number
 }
 
 export interface Services {
@@ -55,6 +83,7 @@ export interface Services {
   io: ContainerIoService
   system: SystemService
   monitor: ContainerMonitor
+  networks: NetworkService
 }
 
 export async function buildServices(o: ServiceOptions): Promise<Services> {
@@ -65,6 +94,35 @@ export async function buildServices(o: ServiceOptions): Promise<Services> {
   await volumes.init()
   const store = new ContainerStore(o.dataRoot, o.log)
   await store.load()
+  const net = o.network
+  const networks = new NetworkService({
+    store: new NetworkStore(o.dataRoot),
+    kernel: net?.kernel ?? new NullKernel(),
+    publisher: events,
+    log: o.log,
+    bridgeName: net?.bridgeName ?? 'berth0',
+    bip: net?.bip,
+    pools: net?.pools ?? DEFAULT_POOLS,
+    mtu: net?.mtu,
+  })
+  const attach = new NetworkAttach({
+    networks,
+    log: o.log,
+    daemonDns: net?.dns ?? [],
+    embeddedDns: net !== undefined,
+    container: (ref) => store.find(ref),
+  })
+  if (net) {
+    const dns = new EmbeddedDns({
+      records: networks.endpoints.records(),
+      upstreams: (scope, clientIp) => attach.upstreams(scope, clientIp, net.hostResolvers),
+      log: o.log,
+    })
+    networks.setDns((scope, address) => dns.listen(scope, address))
+  }
+  await networks.init({
+    active: (id) => ['running', 'paused', 'restarting'].includes(store.find(id)?.state.status ?? ''),
+  })
   const containers = new ContainerService({
     store,
     images,
@@ -75,6 +133,7 @@ export async function buildServices(o: ServiceOptions): Promise<Services> {
     bundleRoot: join(o.execRoot, 'bundles'),
     initPath: o.initPath,
     host: o.oci,
+    network: attach,
   })
   images.setUsageProbe((imageId) => {
     const users = containers.all().filter((c) => c.imageId === imageId)
@@ -95,28 +154,41 @@ export async function buildServices(o: ServiceOptions): Promise<Services> {
     containers,
     images,
     eventListeners: () => events.listenerCount(),
-    host: { ...o.system, dataRoot: o.dataRoot },
+    host: { ...o.system, dataRoot: o.dataRoot, ...(o.registry ? { registry: o.registry } : {}) },
   })
+  const builder = new BuildService({ dataRoot: o.dataRoot, images, containers, io, log: o.log })
+  await builder.init()
   const app = createApiApp(
     [
       ...systemRoutes({
         system,
         events,
-        dataUsage: () => dataUsage(containers, images),
+        dataUsage: () => dataUsage(containers, images, volumes, builder),
         login: (auth, opts) => images.login(auth, opts),
       }),
       ...containerRoutes({ containers, io, images }),
       ...execRoutes(execs),
       ...imageRoutes(images),
+      ...distributionRoutes(images),
       ...volumeRoutes(volumes),
       ...archiveRoutes(archive),
       ...commitRoutes(new CommitService({ containers, images, publisher: events, log: o.log })),
-      ...networkRoutes(),
-      ...buildRoutes(),
+      ...networkRoutes({ networks, connect: new NetworkConnectService(attach, containers) }),
+      ...buildRoutes(builder),
     ],
     o.log,
   )
-  return { app, events, images, volumes, containers, io, system, monitor: new ContainerMonitor(containers) }
+  return {
+    app,
+    events,
+    images,
+    volumes,
+    containers,
+    io,
+    system,
+    monitor: new ContainerMonitor(containers),
+    networks,
+  }
 }
 
 /** Facts read once from the host: the daemon's capabilities, rlimits and cgroup layout. */

@@ -38,6 +38,8 @@ export async function startDaemon(argv: string[]): Promise<number> {
   })
   daemon.monitor.stop()
   await Promise.all(listeners.map((l) => l.close()))
+  // Without running containers, berth's bridges and firewall table go; else they stay (live restore).
+  await daemon.networks.shutdown().catch((err) => log.warn('network cleanup failed', { err: String(err) }))
   await rm(cfg.pidfile, { force: true })
   log.info('berthd shut down; containers keep running')
   return 0

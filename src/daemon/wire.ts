@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { writeFileAtomic } from '../lib/fs-atomic.ts'
 import { newId } from '../lib/ids.ts'
 import type { Logger } from '../lib/log.ts'
+import { DEFAULT_POOLS, LinuxKernel, parseAddressPool } from '../network/index.ts'
 import { ConmonRuntime } from '../runtime/index.ts'
 import type { DaemonConfig } from './config.ts'
 import { buildServices, readHostFacts, type Services } from './services.ts'
@@ -27,11 +28,20 @@ export async function wire(cfg: DaemonConfig, log: Logger): Promise<Services> {
   const services = await buildServices({
     dataRoot: cfg.dataRoot,
     execRoot: cfg.execRoot,
-    registry: { insecureRegistries: cfg.insecureRegistries },
+    registry: { insecureRegistries: cfg.insecureRegistries, registryMirrors: cfg.registryMirrors },
     runtime,
     log,
     initPath: findBinary('tini-static'),
     oci: host.oci,
+    network: {
+      kernel: new LinuxKernel({ nftTable: cfg.nftTable, log }),
+      bridgeName: cfg.bridge,
+      bip: cfg.bip,
+      pools: cfg.defaultAddressPools.length ? cfg.defaultAddressPools.map(parseAddressPool) : DEFAULT_POOLS,
+      dns: cfg.dns,
+      hostResolvers: await hostResolvers(),
+      mtu: cfg.mtu,
+    },
     system: {
       cgroupVersion: host.cgroupVersion,
       cgroupDriver: 'cgroupfs',
@@ -67,4 +77,13 @@ async function daemonId(root: string): Promise<string> {
     await writeFileAtomic(path, id)
     return id
   }
+}
+
+/** Non-loopback nameservers of the host's resolv.conf (Docker drops loopback ones). */
+async function hostResolvers(): Promise<string[]> {
+  const text = await readFile('/etc/resolv.conf', 'utf8').catch(() => '')
+  return text
+    .split('\n')
+    .map((l) => /^\s*nameserver\s+(\S+)/.exec(l)?.[1])
+    .filter((s): s is string => s !== undefined && !/^127\.|^::1$/.test(s))
 }

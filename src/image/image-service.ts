@@ -5,8 +5,9 @@ import type { Readable } from 'node:stream'
 import type { Publisher } from '../events/index.ts'
 import { InvalidArgumentError, UnauthorizedError } from '../lib/errors.ts'
 import type { Logger } from '../lib/log.ts'
-import { parseNormalizedNamed } from '../oci/index.ts'
+import { type Digest, parseNormalizedNamed } from '../oci/index.ts'
 import { type AuthConfig, registryDomainOf } from './auth/index.ts'
+import { commitLayer, imageLayerDirs, type LayerCommitRequest } from './build-commit.ts'
 import { commitRootfs } from './commit.ts'
 import { ImageCore, type ImageView, type UsageProbe } from './core.ts'
 import { rootfsChanges } from './diff.ts'
@@ -26,6 +27,7 @@ import { type ImportOptions, importRootfs } from './import.ts'
 import { listImages } from './list.ts'
 import { load } from './load.ts'
 import { pruneImages } from './prune.ts'
+import { type DistributionInspect, distributionInspect } from './pull/distribution-inspect.ts'
 import { DistributionStore } from './pull/distribution-store.ts'
 import { pull } from './pull/pull.ts'
 import { push } from './push/push.ts'
@@ -87,7 +89,9 @@ export class ImageService implements ImageServiceContract {
   }
 
   load(tar: Readable, opts?: { quiet?: boolean }): AsyncIterable<ProgressMessage> {
-    return load(this.#core, tar, opts)
+    const onLoaded = (id: Digest, info: { oci: boolean }) =>
+      this.#distribution.setImageFormat(id, info.oci ? 'oci' : 'docker')
+    return load(this.#core, tar, { ...opts, onLoaded })
   }
 
   async save(refs: string[]): Promise<Readable> {
@@ -148,6 +152,14 @@ export class ImageService implements ImageServiceContract {
     return push(this.#distributionDeps(), name, { ...opts, auth: opts.auth ?? {} })
   }
 
+  /** What `name` resolves to in its registry (GET /distribution/{name}/json). */
+  distributionInspect(
+    name: string,
+    opts: { auth?: AuthConfig; signal?: AbortSignal } = {},
+  ): Promise<DistributionInspect> {
+    return distributionInspect(this.#registries, name, { ...opts, auth: opts.auth ?? {} })
+  }
+
   async login(auth: AuthConfig, opts: { signal?: AbortSignal } = {}): Promise<{ status: string }> {
     const domain = registryDomainOf(auth.serveraddress)
     if (auth.username === undefined && auth.identitytoken === undefined)
@@ -158,6 +170,17 @@ export class ImageService implements ImageServiceContract {
 
   #distributionDeps() {
     return { core: this.#core, registries: this.#registries, distribution: this.#distribution }
+  }
+
+  /** Builder: an image from a parent, an optional layer tar and a full run config, without a
+   *  container (see build-commit.ts). Untagged. @throws NotFoundError (parent). */
+  commitLayer(req: LayerCommitRequest): Promise<ImageView> {
+    return commitLayer(this.#core, req)
+  }
+
+  /** Builder: an image's unpacked layer directories, topmost first (read-only). @throws NotFoundError. */
+  layerDirs(imageId: string): string[] {
+    return imageLayerDirs(this.#core, imageId)
   }
 
   async usage(): Promise<{ images: number; layersSize: number }> {

@@ -137,6 +137,47 @@ export class LayerStore {
     }
   }
 
+  /** Makes `dir` (an unpacked layer in overlay form whose tar has digest `diffIds`' last) the
+   *  layer's diff directory by renaming it (same filesystem), instead of unpacking the tar again.
+   *  The builder uses it for layers it has just written. A layer already present is kept and
+   *  `dir` is left alone. Returns the chainIds. */
+  async adopt(diffIds: Digest[], dir: string, size: number): Promise<Digest[]> {
+    const chain = chainIds(diffIds)
+    const c = chain[chain.length - 1]
+    if (c === undefined || this.get(c)) return chain
+    const staging = join(this.#paths.overlayTmp, randomBytes(8).toString('hex'))
+    await mkdir(staging, { recursive: true, mode: 0o755 })
+    const link = newLinkName()
+    try {
+      await rename(dir, join(staging, 'diff'))
+      const info: LayerInfo = {
+        chainId: c,
+        diffId: diffIds[diffIds.length - 1]!,
+        parent: chain[chain.length - 2],
+        link,
+        size,
+      }
+      await writeJsonAtomic(join(staging, 'layer.json'), info)
+      await symlink(`../layers/${encodedOf(c)}/diff`, join(this.#paths.linksDir, link))
+      try {
+        await rename(staging, this.#paths.layer(c))
+      } catch (err) {
+        await unlink(join(this.#paths.linksDir, link))
+        if (errnoOf(err) !== 'ENOTEMPTY' && errnoOf(err) !== 'EEXIST') throw err
+        // A concurrent build made the same layer first: use theirs.
+        const theirs = JSON.parse(
+          await readFile(join(this.#paths.layer(c), 'layer.json'), 'utf8'),
+        ) as LayerInfo
+        this.#layers.set(encodedOf(c), theirs)
+        return chain
+      }
+      this.#layers.set(encodedOf(c), info)
+      return chain
+    } finally {
+      await rm(staging, { recursive: true, force: true })
+    }
+  }
+
   /** Deletes a layer (callers check nothing uses it). Idempotent. */
   async remove(chainId: Digest): Promise<void> {
     const info = this.get(chainId)

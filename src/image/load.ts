@@ -20,6 +20,7 @@ import {
   isDigest,
   isIndexMediaType,
   type Manifest,
+  MediaType,
   parseDigest,
   parseDockerRef,
   type Reference,
@@ -33,6 +34,8 @@ interface LoadItem {
   configPath: string
   layerPaths: string[]
   tags: Reference[]
+  /** Read from an OCI image manifest (an OCI layout without docker's manifest.json). */
+  oci?: boolean
 }
 
 async function exists(p: string): Promise<boolean> {
@@ -141,6 +144,7 @@ async function ociItems(dir: string): Promise<LoadItem[]> {
       configPath: await blobPath(dir, body.config.digest),
       layerPaths: await Promise.all(body.layers.map((l) => blobPath(dir, l.digest))),
       tags: names,
+      oci: (desc.mediaType ?? body.mediaType) === MediaType.ociManifest,
     })
   }
   for (const desc of index.manifests) await visit(desc, annotatedName(desc), 0)
@@ -163,7 +167,15 @@ function validConfig(bytes: Buffer, layers: number): ImageConfig {
   return c
 }
 
-async function* loadItem(core: ImageCore, item: LoadItem, quiet: boolean): AsyncGenerator<ProgressMessage> {
+/** Told of each image loaded, and whether it came as an OCI manifest (push keeps that format). */
+export type OnLoaded = (id: Digest, info: { oci: boolean }) => Promise<void>
+
+async function* loadItem(
+  core: ImageCore,
+  item: LoadItem,
+  quiet: boolean,
+  onLoaded?: OnLoaded,
+): AsyncGenerator<ProgressMessage> {
   const configBytes = await readFile(item.configPath)
   const config = validConfig(configBytes, item.layerPaths.length)
   for (const [i, path] of item.layerPaths.entries()) {
@@ -182,6 +194,7 @@ async function* loadItem(core: ImageCore, item: LoadItem, quiet: boolean): Async
   const out: string[] = []
   await core.lock.run(async () => {
     const img = await core.commitImage(configBytes)
+    await onLoaded?.(img.id, { oci: item.oci ?? false })
     core.publisher.publish('image', 'load', img.id, { name: img.id })
     for (const tag of item.tags) {
       const before = core.store.lookup(`${tag.domain}/${tag.path}:${tag.tag}`)
@@ -201,7 +214,7 @@ async function* loadItem(core: ImageCore, item: LoadItem, quiet: boolean): Async
 export async function* load(
   core: ImageCore,
   tar: Readable,
-  opts: { quiet?: boolean } = {},
+  opts: { quiet?: boolean; onLoaded?: OnLoaded } = {},
 ): AsyncGenerator<ProgressMessage> {
   const staging = join(core.paths.imageTmp, `load-${randomBytes(8).toString('hex')}`)
   await mkdir(staging, { recursive: true })
@@ -216,7 +229,7 @@ export async function* load(
       throw new InvalidArgumentError(
         'invalid archive: no manifest.json or index.json (legacy v1 archives are not supported)',
       )
-    for (const item of items) yield* loadItem(core, item, opts.quiet ?? false)
+    for (const item of items) yield* loadItem(core, item, opts.quiet ?? false, opts.onLoaded)
   } finally {
     await rm(staging, { recursive: true, force: true })
   }

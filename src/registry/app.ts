@@ -6,8 +6,9 @@ import { Readable } from 'node:stream'
 import { NotFoundError } from '../lib/errors.ts'
 import type { Access } from './auth/access.ts'
 import { type Authenticator, noAuth } from './auth/authenticator.ts'
-import { ociErrorOf } from './errors.ts'
+import { CorruptedBlobError, ociErrorOf } from './errors.ts'
 import type { RegistryRequest, Reply, Route } from './http.ts'
+import { type ProxyCache, proxyRoutes } from './proxy/proxy.ts'
 import { matchPath, Router } from './router.ts'
 import { blobRoutes } from './routes/blobs.ts'
 import { catalogRoutes } from './routes/catalog.ts'
@@ -38,6 +39,8 @@ export interface RegistryAppDeps {
   token?: TokenRouteDeps
   deleteEnabled?: boolean
   tls?: boolean
+  /** Pull-through cache mode: reads fill storage from upstream; writes are refused. */
+  proxy?: ProxyCache
   /** One call per request; default: nothing. */
   log?: (entry: AccessLogEntry) => void
 }
@@ -48,13 +51,14 @@ const API_VERSION_HEADER = { 'Docker-Distribution-API-Version': 'registry/2.0' }
 
 export function createRegistryApp(deps: RegistryAppDeps): RegistryHandler {
   const deleteEnabled = deps.deleteEnabled ?? true
-  const router = new Router([
+  const routes = [
     ...catalogRoutes(deps.storage),
     ...blobRoutes(deps.storage, { deleteEnabled }),
     ...uploadRoutes(deps.storage),
     ...manifestRoutes(deps.storage, { deleteEnabled }),
     ...tagRoutes(deps.storage),
-  ])
+  ]
+  const router = new Router(deps.proxy ? proxyRoutes(routes, deps.proxy) : routes)
   const auth = deps.auth ?? noAuth
   const log = deps.log ?? (() => undefined)
 
@@ -88,7 +92,7 @@ export function createRegistryApp(deps: RegistryAppDeps): RegistryHandler {
     const finish = (status: number, err?: unknown, code?: string) => {
       const entry: AccessLogEntry = {
         time: new Date().toISOString(),
-        level: status >= 500 ? 'error' : 'info',
+        level: status >= 500 ? 'error' : err instanceof CorruptedBlobError ? 'warn' : 'info',
         msg: 'request',
         method: req.method,
         path: req.path,

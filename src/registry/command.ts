@@ -14,7 +14,8 @@ export interface CommandIo {
 
 const USAGE = `Usage: berth-registry serve [--config FILE] [--addr HOST:PORT] [--root DIR] [--storage filesystem|memory]
                             [--htpasswd FILE] [--auth none|htpasswd|token] [--anonymous-pull]
-                            [--tls-cert FILE --tls-key FILE] [--no-delete]
+                            [--tls-cert FILE --tls-key FILE] [--no-delete] [--upload-max-age DURATION]
+                            [--proxy-remote-url URL [--proxy-username U --proxy-password P]]
        berth-registry gc [--config FILE] [--root DIR] [--dry-run]`
 
 export async function runRegistryCommand(argv: string[], io: CommandIo): Promise<number> {

@@ -8,6 +8,8 @@
 //     token: { service: berth-registry, issuer: berth-registry, secret: "…", ttl: 300,
 //              anonymousPull: false, realm: https://host/token,
 //              acl: [{ account: alice, name: "alice/*", actions: [pull, push, delete] }] }
+//   proxy: { remoteurl: https://upstream, username: u, password: p }    pull-through cache mode
+//   uploadpurging: { enabled: true, age: 168h, interval: 24h }         stale upload expiry
 import { readFile } from 'node:fs/promises'
 import yaml from 'js-yaml'
 import { InvalidArgumentError } from '../lib/errors.ts'
@@ -33,12 +35,29 @@ export interface RegistryConfig {
         anonymousPull: boolean
         acl?: AclEntry[]
       }
+  /** Pull-through cache of this upstream registry (pushes are refused). */
+  proxy?: { remoteUrl: string; username?: string; password?: string }
+  /** Upload sessions idle longer than `ageSeconds` are purged every `intervalSeconds`. */
+  uploadPurging: { enabled: boolean; ageSeconds: number; intervalSeconds: number }
 }
 
 export const DEFAULT_ADDR = '127.0.0.1:5000'
 export const DEFAULT_ROOT = '/var/lib/berth-registry'
 
-const FLAGS = ['--addr', '--root', '--config', '--htpasswd', '--tls-cert', '--tls-key', '--storage', '--auth']
+const FLAGS = [
+  '--addr',
+  '--root',
+  '--config',
+  '--htpasswd',
+  '--tls-cert',
+  '--tls-key',
+  '--storage',
+  '--auth',
+  '--proxy-remote-url',
+  '--proxy-username',
+  '--proxy-password',
+  '--upload-max-age',
+]
 const BOOL_FLAGS = ['--anonymous-pull', '--no-delete', '--dry-run']
 
 /** Splits `--flag value` / `--flag=value` arguments. @throws InvalidArgumentError. */
@@ -101,7 +120,55 @@ export function buildConfig(file: Record<string, unknown>, flags: Map<string, st
     deleteEnabled: flags.has('--no-delete') ? false : (del ?? true),
     ...(cert !== undefined && key !== undefined ? { tls: { cert, key } } : {}),
     auth: buildAuth(authFile, flags),
+    ...buildProxy(obj(file, 'proxy'), flags),
+    uploadPurging: buildPurging(obj(file, 'uploadpurging'), flags),
   }
+}
+
+function buildProxy(p: Record<string, unknown>, flags: Map<string, string>): Pick<RegistryConfig, 'proxy'> {
+  const remoteUrl = flags.get('--proxy-remote-url') ?? str(p, 'remoteurl', 'proxy.remoteurl')
+  if (remoteUrl === undefined) return {}
+  if (!/^https?:\/\/[^/]+\/?$/.test(remoteUrl))
+    throw new InvalidArgumentError(
+      `proxy.remoteurl must be an http(s) origin, not ${JSON.stringify(remoteUrl)}`,
+    )
+  const username = flags.get('--proxy-username') ?? str(p, 'username', 'proxy.username')
+  const password = flags.get('--proxy-password') ?? str(p, 'password', 'proxy.password')
+  return {
+    proxy: {
+      remoteUrl,
+      ...(username !== undefined ? { username } : {}),
+      ...(password !== undefined ? { password } : {}),
+    },
+  }
+}
+
+/** Distribution's defaults: purge uploads older than a week, checking every day. */
+function buildPurging(
+  p: Record<string, unknown>,
+  flags: Map<string, string>,
+): RegistryConfig['uploadPurging'] {
+  const enabled = p['enabled'] ?? true
+  if (typeof enabled !== 'boolean') throw new InvalidArgumentError('uploadpurging.enabled must be a boolean')
+  const age = flags.get('--upload-max-age') ?? p['age'] ?? '168h'
+  const interval = p['interval'] ?? '24h'
+  return {
+    enabled,
+    ageSeconds: durationSeconds(age, 'uploadpurging.age'),
+    intervalSeconds: durationSeconds(interval, 'uploadpurging.interval'),
+  }
+}
+
+/** Seconds from a number or a Go-style duration ("90s", "30m", "168h", "1h30m"). */
+export function durationSeconds(v: unknown, field: string): number {
+  if (typeof v === 'number' && v > 0) return v
+  if (typeof v === 'string' && /^(\d+(\.\d+)?(ms|s|m|h))+$/.test(v)) {
+    const unit: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600 }
+    let total = 0
+    for (const m of v.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) total += Number(m[1]) * unit[m[2]!]!
+    if (total > 0) return total
+  }
+  throw new InvalidArgumentError(`${field} must be a positive duration like "168h", not ${JSON.stringify(v)}`)
 }
 
 function buildAuth(authFile: Record<string, unknown>, flags: Map<string, string>): RegistryConfig['auth'] {

@@ -32,6 +32,9 @@ export type OciErrorCode =
 export class BlobUnknownError extends NotFoundError {
   readonly ociCode = 'BLOB_UNKNOWN'
 }
+/** Stored bytes that no longer match their digest: reported as unknown (they were deleted)
+ *  and logged as a warning. */
+export class CorruptedBlobError extends BlobUnknownError {}
 export class BlobUploadUnknownError extends NotFoundError {
   readonly ociCode = 'BLOB_UPLOAD_UNKNOWN'
 }
@@ -93,6 +96,10 @@ export class RegistryUnauthorizedError extends UnauthorizedError {
 }
 export class DeniedError extends ForbiddenError {
   readonly ociCode = 'DENIED'
+}
+/** The pull-through cache's upstream is unreachable or failing (503). */
+export class UpstreamUnavailableError extends UnavailableError {
+  readonly ociCode = 'UNKNOWN'
 }
 
 const STATUS: Record<ErrorKind, number> = {

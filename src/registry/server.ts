@@ -1,5 +1,6 @@
-// Starts berth-registry from a RegistryConfig: builds storage and auth (the registry's own
-// wiring), binds HTTP or HTTPS, and returns a handle to stop it. Logs JSON lines.
+// Starts berth-registry from a RegistryConfig: builds storage, auth and the pull-through cache
+// (the registry's own wiring), binds HTTP or HTTPS, runs upload purging on its interval, and
+// returns a handle to stop it. Logs JSON lines.
 import { readFile } from 'node:fs/promises'
 import { createServer as createHttpServer, type Server } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
@@ -10,6 +11,8 @@ import { type Authenticator, BasicAuthenticator, noAuth, TokenAuthenticator } fr
 import { Htpasswd } from './auth/htpasswd.ts'
 import { TokenSigner } from './auth/token.ts'
 import type { RegistryConfig } from './config.ts'
+import { ProxyCache } from './proxy/proxy.ts'
+import { Upstream } from './proxy/upstream.ts'
 import type { StorageDriver } from './storage/driver/driver.ts'
 import { FsStorageDriver } from './storage/driver/fs.ts'
 import { MemoryStorageDriver } from './storage/driver/memory.ts'
@@ -44,6 +47,7 @@ export async function buildAppDeps(
     tls: config.tls !== undefined,
   }
   if (opts.log) deps.log = opts.log
+  if (config.proxy) deps.proxy = new ProxyCache(storage, new Upstream(config.proxy))
   const a = config.auth
   let auth: Authenticator = noAuth
   if (a.kind === 'htpasswd') auth = new BasicAuthenticator(await Htpasswd.load(a.htpasswd), a.realm)
@@ -85,6 +89,7 @@ export async function startRegistry(
       resolve()
     })
   })
+  const stopPurging = startUploadPurging(deps.storage, config.uploadPurging, opts.log)
   const bound = (server.address() as AddressInfo).port
   const shownHost = host.includes(':') ? `[${host}]` : host
   return {
@@ -93,10 +98,36 @@ export async function startRegistry(
     storage: deps.storage,
     close: () =>
       new Promise<void>((resolve, reject) => {
+        stopPurging()
         server.close((err) => (err ? reject(err) : resolve()))
         server.closeAllConnections()
       }),
   }
+}
+
+/** Purges stale upload sessions now and then every interval; returns the stop function. */
+function startUploadPurging(
+  storage: RegistryStorage,
+  p: RegistryConfig['uploadPurging'],
+  log: StartOptions['log'],
+): () => void {
+  if (!p.enabled) return () => undefined
+  const run = () => {
+    storage.purgeUploads({ maxAgeMs: p.ageSeconds * 1000 }).then(
+      (purged) => {
+        for (const u of purged) logLine(log, 'info', `purged stale upload ${u.id} of ${u.name}`)
+      },
+      (err: unknown) => logLine(log, 'error', `upload purging failed: ${(err as Error).message}`),
+    )
+  }
+  run()
+  const timer = setInterval(run, p.intervalSeconds * 1000)
+  timer.unref()
+  return () => clearInterval(timer)
+}
+
+function logLine(log: StartOptions['log'], level: 'info' | 'error', msg: string): void {
+  log?.({ time: new Date().toISOString(), level, msg, method: '', path: '', status: 0, durationMs: 0 })
 }
 
 /** "host:port", ":port" or "[v6]:port". @throws InvalidArgumentError. */

@@ -1,10 +1,19 @@
 import assert from 'node:assert/strict'
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { readFileSync } from 'node:fs'
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { NotFoundError } from '../lib/errors.ts'
-import { parseBlkioV1, parseFlatKeyed, parseIoStatV2, parseProcStatCpu, readCgroupStats } from './stats.ts'
+import {
+  parseBlkioV1,
+  parseFlatKeyed,
+  parseIoStatV2,
+  parseNetDev,
+  parseProcStatCpu,
+  readCgroupStats,
+  readNetworkStats,
+} from './stats.ts'
 
 async function fakeRoot(files: Record<string, string>): Promise<string> {
   const root = await mkdtemp(join(tmpdir(), 'berth-cg-'))
@@ -80,6 +89,58 @@ describe('cgroup stats', () => {
       await assert.rejects(readCgroupStats('/berth/none', 'v2', root), NotFoundError)
     } finally {
       await rm(root, { recursive: true, force: true })
+    }
+  })
+})
+
+describe('network stats', () => {
+  const fixture = readFileSync(join(import.meta.dirname, 'testdata/proc-net-dev.txt'), 'utf8')
+
+  it('parses /proc/<pid>/net/dev per interface, without lo', () => {
+    assert.deepEqual(parseNetDev(fixture), {
+      eth0: {
+        rxBytes: 1393065366,
+        rxPackets: 43665,
+        rxErrors: 2,
+        rxDropped: 5,
+        txBytes: 3798768,
+        txPackets: 29904,
+        txErrors: 1,
+        txDropped: 3,
+      },
+      eth1: {
+        rxBytes: 866,
+        rxPackets: 11,
+        rxErrors: 0,
+        rxDropped: 0,
+        txBytes: 936,
+        txPackets: 12,
+        txErrors: 0,
+        txDropped: 0,
+      },
+    })
+    assert.deepEqual(
+      parseNetDev('Inter-|\n face |\n    lo: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16\n bad: 1 2\n'),
+      {},
+    )
+  })
+
+  it('reads the namespace of a pid, and nothing when it is the host namespace or gone', async () => {
+    const proc = await mkdtemp(join(tmpdir(), 'berth-proc-'))
+    try {
+      await mkdir(join(proc, 'self/ns'), { recursive: true })
+      await mkdir(join(proc, '42/ns'), { recursive: true })
+      await mkdir(join(proc, '42/net'), { recursive: true })
+      await mkdir(join(proc, '7/ns'), { recursive: true })
+      await symlink('net:[4026531840]', join(proc, 'self/ns/net'))
+      await symlink('net:[4026532999]', join(proc, '42/ns/net'))
+      await symlink('net:[4026531840]', join(proc, '7/ns/net'))
+      await writeFile(join(proc, '42/net/dev'), fixture)
+      assert.deepEqual(Object.keys((await readNetworkStats(42, proc)) ?? {}), ['eth0', 'eth1'])
+      assert.equal(await readNetworkStats(7, proc), undefined, 'host namespace: no figures')
+      assert.equal(await readNetworkStats(99, proc), undefined, 'process gone')
+    } finally {
+      await rm(proc, { recursive: true, force: true })
     }
   })
 })

@@ -1,7 +1,7 @@
 // Reads a container's resource usage from its cgroup: v1 and hybrid hosts (controllers under
 // /sys/fs/cgroup/<controller>/<path>) and v2 (one directory /sys/fs/cgroup/<path>). Pure parsers
 // plus one reader; no encoding (api/codec/stats.ts turns this into Docker's JSON), no limits.
-import { readFile } from 'node:fs/promises'
+import { readFile, readlink } from 'node:fs/promises'
 import { availableParallelism, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { isNotFound, NotFoundError } from '../lib/errors.ts'
@@ -41,6 +41,21 @@ export interface ContainerStats {
   }
   pids: { current: number; limit?: number }
   blkio: { ioServiceBytes: BlkioEntry[]; ioServiced: BlkioEntry[] }
+  /** Per interface of the container's network namespace, lo excluded; absent when the
+   *  container shares the host's namespace (Docker reports none for --network host). */
+  networks?: Record<string, NetworkInterfaceStats>
+}
+
+/** One interface's counters from /proc/<pid>/net/dev, named as in Docker's stats JSON. */
+export interface NetworkInterfaceStats {
+  rxBytes: number
+  rxPackets: number
+  rxErrors: number
+  rxDropped: number
+  txBytes: number
+  txPackets: number
+  txErrors: number
+  txDropped: number
 }
 
 /** USER_HZ: /proc/stat counts in 1/100 s on Linux for every architecture Node supports. */
@@ -221,4 +236,53 @@ function limitOf(text: string): number | undefined {
 function hostClamped(limit: number): number {
   const host = totalmem()
   return limit <= 0 || limit > host ? host : limit
+}
+
+/** /proc/net/dev: two header lines, then `iface: rx(bytes packets errs drop fifo frame
+ *  compressed multicast) tx(bytes packets errs drop fifo colls carrier compressed)`; lo is
+ *  skipped, as Docker does. Pure. */
+export function parseNetDev(text: string): Record<string, NetworkInterfaceStats> {
+  const out: Record<string, NetworkInterfaceStats> = {}
+  for (const line of text.split('\n')) {
+    const colon = line.indexOf(':')
+    if (colon < 0) continue
+    const name = line.slice(0, colon).trim()
+    const f = line
+      .slice(colon + 1)
+      .trim()
+      .split(/\s+/)
+      .map(Number)
+    if (name === '' || name === 'lo' || f.length < 16 || !f.every(Number.isFinite)) continue
+    out[name] = {
+      rxBytes: f[0]!,
+      rxPackets: f[1]!,
+      rxErrors: f[2]!,
+      rxDropped: f[3]!,
+      txBytes: f[8]!,
+      txPackets: f[9]!,
+      txErrors: f[10]!,
+      txDropped: f[11]!,
+    }
+  }
+  return out
+}
+
+/** The interfaces of the network namespace of `pid` (the container's init), or undefined when
+ *  that namespace is the host's own (or the process is gone). */
+export async function readNetworkStats(
+  pid: number,
+  proc = '/proc',
+): Promise<Record<string, NetworkInterfaceStats> | undefined> {
+  try {
+    const [mine, theirs] = await Promise.all([
+      readlink(join(proc, 'self/ns/net')),
+      readlink(join(proc, String(pid), 'ns/net')),
+    ])
+    if (mine === theirs) return undefined
+    return parseNetDev(await readFile(join(proc, String(pid), 'net/dev'), 'utf8'))
+  } catch (err) {
+    // The container exited between the state check and this read: no figures, not an error.
+    if (isNotFound(err)) return undefined
+    throw err
+  }
 }

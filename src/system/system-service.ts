@@ -21,6 +21,8 @@ export interface HostFacts {
   securityOptions: string[]
   warnings: string[]
   debug: boolean
+  /** dockerd's registry settings, for /info RegistryConfig. */
+  registry?: { insecureRegistries?: string[]; registryMirrors?: string[] }
 }
 
 export class SystemService {
@@ -116,13 +118,7 @@ export class SystemService {
       OSType: 'linux',
       Architecture: process.arch === 'x64' ? 'x86_64' : process.arch,
       IndexServerAddress: 'https://index.docker.io/v1/',
-      RegistryConfig: {
-        AllowNondistributableArtifactsCIDRs: null,
-        AllowNondistributableArtifactsHostnames: null,
-        InsecureRegistryCIDRs: ['::1/128', '127.0.0.0/8'],
-        IndexConfigs: {},
-        Mirrors: null,
-      },
+      RegistryConfig: registryConfig(h.registry ?? {}),
       NCPU: cpus().length,
       MemTotal: totalmem(),
       GenericResources: null,
@@ -182,5 +178,26 @@ async function readText(path: string): Promise<string> {
   } catch {
     // Missing host files only blank out the matching /info fields.
     return ''
+  }
+}
+
+/** /info RegistryConfig as dockerd builds it: loopback and CIDR entries are insecure CIDRs,
+ *  named insecure registries and docker.io (with its mirrors) are index configs. */
+function registryConfig(r: { insecureRegistries?: string[]; registryMirrors?: string[] }) {
+  const mirrors = r.registryMirrors ?? []
+  const insecure = r.insecureRegistries ?? []
+  const cidrs = insecure.filter((e) => e.includes('/'))
+  const indexConfigs: Record<
+    string,
+    { Name: string; Mirrors: string[]; Secure: boolean; Official: boolean }
+  > = { 'docker.io': { Name: 'docker.io', Mirrors: mirrors, Secure: true, Official: true } }
+  for (const name of insecure.filter((e) => !e.includes('/')))
+    indexConfigs[name] = { Name: name, Mirrors: [], Secure: false, Official: false }
+  return {
+    AllowNondistributableArtifactsCIDRs: null,
+    AllowNondistributableArtifactsHostnames: null,
+    InsecureRegistryCIDRs: ['::1/128', '127.0.0.0/8', ...cidrs],
+    IndexConfigs: indexConfigs,
+    Mirrors: mirrors.length ? mirrors : null,
   }
 }

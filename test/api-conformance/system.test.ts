@@ -156,21 +156,23 @@ describe('API conformance: system', { skip }, () => {
       events.map((e) => `${e.Type} ${e.Action}`),
       [
         'container create',
+        'network connect',
         'container start',
         'container die',
+        'network disconnect',
         'image tag',
         'image untag',
         'container destroy',
       ],
     )
-    const start = events[1]!
+    const start = events[2]!
     assert.equal(start.Actor.ID, Id)
     assert.deepEqual(start.Actor.Attributes, { team: 'a', image: 'busybox', name: 'ev' })
     // Legacy fields docker-py and old CLIs still read.
     assert.equal(start.status, 'start')
     assert.equal(start.id, Id)
     assert.equal(start.from, 'busybox')
-    assert.equal(events[2]!.Actor.Attributes.exitCode, '0')
+    assert.equal(events[3]!.Actor.Attributes.exitCode, '0')
 
     const filtered = await s.app.inject({
       method: 'GET',

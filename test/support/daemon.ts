@@ -3,7 +3,8 @@
 // against it; and on stop removes every container, kills the daemon (by its pid), unmounts
 // whatever is left under its roots and deletes them.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { request } from 'node:http'
 import { tmpdir } from 'node:os'
@@ -34,6 +35,13 @@ export class TestDaemon {
   #child: ChildProcess | undefined
   #log: Buffer[] = []
   extraArgs: string[] = []
+  /** This daemon's own bridge and nftables table (other test daemons run concurrently). */
+  readonly bridge = `bt${randomBytes(3).toString('hex')}`
+  readonly nftTable = `bt${randomBytes(3).toString('hex')}`
+  /** 10.<n>.0.0/16: the address pool of this daemon's networks. */
+  readonly poolOctet = 32 + Math.floor(Math.random() * 200)
+  /** Kernel objects found after a clean stop (the daemon should have removed them). */
+  leftovers: string[] = []
 
   private constructor(dir: string) {
     this.dir = dir
@@ -94,6 +102,7 @@ export class TestDaemon {
         join(this.dir, 'berthd.pid'),
         '--log-level',
         'debug',
+        ...this.networkArgs(),
         ...this.extraArgs,
       ],
       {
@@ -111,6 +120,27 @@ export class TestDaemon {
       await sleep(50)
     }
     throw new Error(`berthd did not answer within 20s:\n${this.log()}`)
+  }
+
+  /** Isolation from concurrent test daemons; a loopback DNS upstream so no query leaves. */
+  networkArgs(): string[] {
+    const args = ['-b', this.bridge, '--nft-table', this.nftTable]
+    if (!this.extraArgs.includes('--bip') && !this.extraArgs.includes('--default-address-pool'))
+      args.push('--default-address-pool', `base=10.${this.poolOctet}.0.0/16,size=24`)
+    if (!this.extraArgs.includes('--dns')) args.push('--dns', '127.0.0.1')
+    return args
+  }
+
+  /** Bridges this daemon made: its default one and those of its networks' records. */
+  bridges(): string[] {
+    const out = new Set([this.bridge])
+    const dir = join(this.dataRoot, 'network')
+    if (existsSync(dir))
+      for (const f of readdirSync(dir).filter((x) => x.endsWith('.json'))) {
+        const b = (JSON.parse(readFileSync(join(dir, f), 'utf8')) as { bridge?: string }).bridge
+        if (b) out.add(b)
+      }
+    return [...out]
   }
 
   /** SIGKILL the daemon (containers must survive). */
@@ -215,8 +245,11 @@ export class TestDaemon {
   }
 
   async stop(): Promise<void> {
+    let clean = false
+    let bridges: string[] = [this.bridge]
     try {
       if (await this.ping()) {
+        clean = true
         const list = await this.api('GET', '/containers/json?all=1')
         for (const c of list.json() as Array<{ Id: string }>)
           await this.api('DELETE', `/containers/${c.Id}?force=1`)
@@ -229,9 +262,39 @@ export class TestDaemon {
         await Promise.race([exited, sleep(5000)])
         if (child.exitCode === null) child.kill('SIGKILL')
       }
+      bridges = this.bridges()
+      this.leftovers = cleanupNetwork(bridges, this.nftTable)
       await cleanupRoots(this.dir)
     }
+    if (clean && this.leftovers.length > 0)
+      throw new Error(`berthd left network objects behind: ${this.leftovers.join(', ')}`)
   }
+}
+
+/** Removes this daemon's bridges, nft table and iptables rules if still there; returns what it found. */
+function cleanupNetwork(bridges: string[], table: string): string[] {
+  const found: string[] = []
+  for (const b of bridges) {
+    if (!existsSync(`/sys/class/net/${b}`)) continue
+    found.push(`bridge ${b}`)
+    spawnSync('ip', ['link', 'del', b])
+  }
+  if (spawnSync('nft', ['list', 'table', 'ip', table]).status === 0) {
+    found.push(`nft table ${table}`)
+    spawnSync('nft', ['delete', 'table', 'ip', table])
+  }
+  const rules = spawnSync('iptables', ['-w', '-S', 'FORWARD'], { encoding: 'utf8' }).stdout ?? ''
+  for (const line of rules.split('\n').filter((l) => l.includes(`berth:${table}`))) {
+    found.push(`iptables ${line}`)
+    spawnSync('iptables', [
+      '-w',
+      ...line
+        .replace(/^-A /, '-D ')
+        .split(' ')
+        .map((x) => x.replace(/^"|"$/g, '')),
+    ])
+  }
+  return found
 }
 
 /** Kills leftover monitors and containers under `dir`, unmounts everything below it, removes it. */

@@ -10,6 +10,7 @@ import {
   mountPointsOf,
 } from '../../container/index.ts'
 import { InvalidArgumentError } from '../../lib/errors.ts'
+import { containerNetworkSettings, containerPorts, toEndpointRequests, withLegacyMac } from './networks.ts'
 
 type Obj = Record<string, unknown>
 
@@ -96,7 +97,16 @@ export function toCreateSpec(body: unknown, name: string | undefined): CreateSpe
   }
   for (const e of config.Env)
     if (e.startsWith('=') || e === '') throw new InvalidArgumentError(`invalid environment variable: ${e}`)
-  return { name, config, hostConfig: toHostConfig(obj(b.HostConfig, 'HostConfig')) }
+  return {
+    name,
+    config,
+    hostConfig: toHostConfig(obj(b.HostConfig, 'HostConfig')),
+    endpoints: withLegacyMac(
+      toEndpointRequests(b.NetworkingConfig),
+      str(b.MacAddress, 'Config.MacAddress'),
+      b.HostConfig,
+    ),
+  }
 }
 
 export function toHostConfig(h: Obj): HostConfig {
@@ -197,7 +207,7 @@ export function toInspect(
     GraphDriver: extra.graphDriver ?? { Name: 'overlay2', Data: {} },
     Mounts: mountsOf(rec),
     Config: rec.config,
-    NetworkSettings: networkSettings(rec),
+    NetworkSettings: rec.networking ? containerNetworkSettings(rec) : networkSettings(rec),
   }
   if (extra.sizeRw !== undefined) {
     out.SizeRw = extra.sizeRw
@@ -295,12 +305,16 @@ export function toSummary(
     ImageID: rec.imageId,
     Command: command,
     Created: Math.floor(Date.parse(rec.created) / 1000),
-    Ports: [],
+    Ports: containerPorts(rec),
     Labels: rec.config.Labels ?? {},
     State: rec.state.status,
     Status: statusText,
     HostConfig: { NetworkMode: rec.hostConfig.NetworkMode },
-    NetworkSettings: { Networks: (networkSettings(rec).Networks as Obj) ?? {} },
+    NetworkSettings: {
+      Networks: rec.networking
+        ? (containerNetworkSettings(rec).Networks ?? {})
+        : ((networkSettings(rec).Networks as Obj) ?? {}),
+    },
     Mounts: mountsOf(rec),
   }
   if (size) {

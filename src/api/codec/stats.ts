@@ -1,6 +1,7 @@
 // Engine API container stats JSON (ContainerStatsResponse) from a domain StatsSample. Pure.
 // v1 hosts fill max_usage/failcnt/percpu_usage; v2 hosts leave them out, as Docker does.
-// Networks are omitted: berth does not account per-interface traffic yet.
+// Networks: per interface of the container's namespace (lo excluded), omitted when there are
+// none (--network host/none), as Docker's omitempty does.
 import type { BlkioEntry, ContainerStats, StatsSample } from '../../container/index.ts'
 
 const ZERO_TIME = '0001-01-01T00:00:00Z'
@@ -19,7 +20,27 @@ export function toStatsJson(s: StatsSample): Record<string, unknown> {
     cpu_stats: cpuJson(cur),
     precpu_stats: cpuJson(s.previous),
     memory_stats: cur ? memoryJson(cur) : {},
+    ...networksJson(cur),
   }
+}
+
+function networksJson(st: ContainerStats | undefined): { networks?: Record<string, unknown> } {
+  const entries = Object.entries(st?.networks ?? {})
+  if (entries.length === 0) return {}
+  const networks: Record<string, unknown> = {}
+  for (const [name, n] of entries) {
+    networks[name] = {
+      rx_bytes: n.rxBytes,
+      rx_packets: n.rxPackets,
+      rx_errors: n.rxErrors,
+      rx_dropped: n.rxDropped,
+      tx_bytes: n.txBytes,
+      tx_packets: n.txPackets,
+      tx_errors: n.txErrors,
+      tx_dropped: n.txDropped,
+    }
+  }
+  return { networks }
 }
 
 function cpuJson(st: ContainerStats | undefined): Record<string, unknown> {

@@ -3,4 +3,5 @@
 export type * from './common.ts'
 export type * from './container.ts'
 export type * from './image.ts'
+export type * from './network.ts'
 export type * from './system.ts'

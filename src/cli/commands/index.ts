@@ -28,6 +28,7 @@ const container: Record<string, Loader> = {
   commit: () => import('./container/commit.ts'),
   diff: () => import('./container/diff.ts'),
   export: () => import('./container/export.ts'),
+  port: () => import('./container/port.ts'),
 }
 
 const image: Record<string, Loader> = {
@@ -42,6 +43,12 @@ const image: Record<string, Loader> = {
   pull: () => import('./image/pull.ts'),
   push: () => import('./image/push.ts'),
   prune: () => import('./image/prune.ts'),
+  build: () => import('./image/build.ts'),
+}
+
+const builder: Record<string, Loader> = {
+  build: image.build as Loader,
+  prune: () => import('./builder/prune.ts'),
 }
 
 const volume: Record<string, Loader> = {
@@ -50,6 +57,16 @@ const volume: Record<string, Loader> = {
   inspect: () => import('./volume/inspect.ts'),
   rm: () => import('./volume/rm.ts'),
   prune: () => import('./volume/prune.ts'),
+}
+
+const network: Record<string, Loader> = {
+  create: () => import('./network/create.ts'),
+  ls: () => import('./network/ls.ts'),
+  inspect: () => import('./network/inspect.ts'),
+  rm: () => import('./network/rm.ts'),
+  prune: () => import('./network/prune.ts'),
+  connect: () => import('./network/connect.ts'),
+  disconnect: () => import('./network/disconnect.ts'),
 }
 
 const system: Record<string, Loader> = {
@@ -69,8 +86,10 @@ export const GROUPS: Record<
     short: 'Manage containers',
   },
   image: { verbs: image, aliases: { list: 'ls', remove: 'rm', rmi: 'rm' }, short: 'Manage images' },
+  builder: { verbs: builder, aliases: {}, short: 'Manage builds' },
   system: { verbs: system, aliases: {}, short: 'Manage Docker' },
   volume: { verbs: volume, aliases: { list: 'ls', remove: 'rm' }, short: 'Manage volumes' },
+  network: { verbs: network, aliases: { list: 'ls', remove: 'rm' }, short: 'Manage networks' },
 }
 
 /** Top-level shortcuts: `berth ps` is `berth container ls`, printed as "berth ps" in usage. */
@@ -96,6 +115,7 @@ export const TOP_LEVEL: Record<string, Loader> = {
   commit: container.commit as Loader,
   diff: container.diff as Loader,
   export: container.export as Loader,
+  port: container.port as Loader,
   inspect: () => import('./inspect.ts'),
   images: image.ls as Loader,
   rmi: image.rm as Loader,
@@ -106,6 +126,7 @@ export const TOP_LEVEL: Record<string, Loader> = {
   import: image.import as Loader,
   pull: image.pull as Loader,
   push: image.push as Loader,
+  build: image.build as Loader,
   login: () => import('./system/login.ts'),
   logout: () => import('./system/logout.ts'),
   version: () => import('./system/version.ts'),

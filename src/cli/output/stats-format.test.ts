@@ -49,4 +49,12 @@ describe('stats format', () => {
     assert.equal(row.CPUPerc, '0.00%')
     assert.equal(row.MemUsage, '0B / 0B')
   })
+
+  it('sums NET I/O over the interfaces', () => {
+    const networks = {
+      eth0: { rx_bytes: 1500, tx_bytes: 648 },
+      eth1: { rx_bytes: 1_000_000, tx_bytes: 352 },
+    }
+    assert.equal(statsRow(sample({ networks }), 'web', { trunc: true }).NetIO, '1MB / 1kB')
+  })
 })

@@ -4,15 +4,18 @@
 // failure-safe by ordering: verified blobs, unpacked layers, image record, names. A failed pull
 // leaves no image and no name; verified layer blobs stay so a retry continues (init's GC drops
 // them if nothing ever uses them).
+import { InternalError } from '../../lib/errors.ts'
 import {
   chainIds,
   type Descriptor,
   type Digest,
   familiarName,
   familiarString,
+  MediaType,
   nameOf,
   type Reference,
   refString,
+  sha256Of,
 } from '../../oci/index.ts'
 import { type AuthConfig, hasCredentials } from '../auth/index.ts'
 import type { ImageCore } from '../core.ts'
@@ -47,32 +50,44 @@ export async function* pull(
   opts: PullOptions,
 ): AsyncGenerator<ProgressMessage> {
   const platform = parsePlatform(opts.platform)
-  const client = deps.registries.client(ref.domain, ref.path, opts.auth)
+  const clients = deps.registries.pullClients(ref.domain, ref.path, opts.auth)
+  const resolve = (c: RegistryClient, r: Reference) =>
+    resolveImage(c, r, { platform, signal: opts.signal, authenticated: hasCredentials(opts.auth) })
   if (ref.tag !== undefined || ref.digest !== undefined) {
-    const target = await resolveImage(client, ref, {
-      platform,
-      signal: opts.signal,
-      authenticated: hasCredentials(opts.auth),
-    })
+    const { client, value: target } = await firstAnswering(clients, (c) => resolve(c, ref), opts.signal)
     const { status } = yield* pullTarget(deps, client, ref, target, opts.signal)
     yield { status: `Status: ${status} for ${familiarString(ref)}` }
     return
   }
-  const tags = await listTags(client, ref, opts)
+  const { client, value: tags } = await firstAnswering(clients, (c) => listTags(c, ref, opts), opts.signal)
   let newer = false
   for (const tag of tags) {
     const tagged = { ...ref, tag }
-    const target = await resolveImage(client, tagged, {
-      platform,
-      signal: opts.signal,
-      authenticated: hasCredentials(opts.auth),
-    })
+    const target = await resolve(client, tagged)
     const { status } = yield* pullTarget(deps, client, tagged, target, opts.signal)
     newer ||= status !== 'Image is up to date'
   }
   yield {
     status: `Status: ${newer ? 'Downloaded newer image' : 'Image is up to date'} for ${familiarName(ref)}`,
   }
+}
+
+/** Tries each endpoint in order (Docker Hub's mirrors, then the registry): a mirror that is
+ *  down, refuses, or lacks the image is skipped, as dockerd does; the last endpoint's error is
+ *  the one reported. */
+export async function firstAnswering<T>(
+  clients: RegistryClient[],
+  fn: (c: RegistryClient) => Promise<T>,
+  signal: AbortSignal | undefined,
+): Promise<{ client: RegistryClient; value: T }> {
+  for (const [i, client] of clients.entries()) {
+    try {
+      return { client, value: await fn(client) }
+    } catch (err) {
+      if (i === clients.length - 1 || isAbort(err) || signal?.aborted) throw err
+    }
+  }
+  throw new InternalError('no registry endpoint to pull from')
 }
 
 async function listTags(client: RegistryClient, ref: Reference, opts: PullOptions): Promise<string[]> {
@@ -192,6 +207,8 @@ async function commit(deps: PullDeps, ref: Reference, target: PullTarget): Promi
   const { core, distribution } = deps
   const repository = nameOf(ref)
   await distribution.putManifest(target.top.digest, target.top.bytes)
+  const format = target.image.mediaType === MediaType.ociManifest ? 'oci' : 'docker'
+  await distribution.setImageFormat(sha256Of(target.configBytes), format)
   if (target.image !== target.top) await distribution.putManifest(target.image.digest, target.image.bytes)
   const diffIds = target.config.rootfs.diff_ids
   for (const [i, layer] of target.manifest.layers.entries())

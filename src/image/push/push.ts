@@ -1,6 +1,7 @@
 // `docker push`: for each tag of the repository (one, or all), pushes the image's layers
 // (push-layer.ts, ≤ maxConcurrentUploads at once), its config, then a Docker schema 2
-// manifest by tag, and records the pushed digest as a RepoDigest. Progress is docker's JSON
+// manifest by tag (an OCI manifest, with OCI media types throughout, for images that arrived
+// as OCI), and records the pushed digest as a RepoDigest. Progress is docker's JSON
 // message sequence, ending with "<tag>: digest: … size: N" and the aux {Tag, Digest, Size}.
 import { NotFoundError } from '../../lib/errors.ts'
 import {
@@ -98,8 +99,13 @@ async function* pushTag(
   const ctrl = new AbortController()
   const onAbort = () => ctrl.abort(signal?.reason)
   signal?.addEventListener('abort', onAbort, { once: true })
+  const oci = (await deps.distribution.imageFormat(target.image.id)) === 'oci'
+  const types = oci
+    ? { manifest: MediaType.ociManifest, config: MediaType.ociConfig, layer: MediaType.ociLayerGzip }
+    : { manifest: MediaType.dockerManifest, config: MediaType.dockerConfig, layer: MediaType.dockerLayerGzip }
   const ctx = {
     core,
+    layerMediaType: types.layer,
     distribution: deps.distribution,
     client,
     repository: nameOf(repo),
@@ -122,7 +128,7 @@ async function* pushTag(
   }
   const configBytes = await core.content.readBuffer(target.image.id)
   const config: Descriptor = {
-    mediaType: MediaType.dockerConfig,
+    mediaType: types.config,
     digest: target.image.id,
     size: configBytes.length,
   }
@@ -130,12 +136,12 @@ async function* pushTag(
     await client.upload(config, async (o, n) => configBytes.subarray(o, o + n), { signal })
   const manifest: Manifest = {
     schemaVersion: 2,
-    mediaType: MediaType.dockerManifest,
+    mediaType: types.manifest,
     config,
     layers: diffIds.map((d) => descriptors.get(d)!),
   }
   const bytes = Buffer.from(JSON.stringify(manifest, null, 3))
-  const digest = await client.putManifest(target.tag, bytes, MediaType.dockerManifest, signal)
+  const digest = await client.putManifest(target.tag, bytes, types.manifest, signal)
   await recordPush(deps, repo, target, digest, bytes)
   yield { status: `${target.tag}: digest: ${digest} size: ${bytes.length}` }
   yield { progressDetail: {}, aux: { Tag: target.tag, Digest: digest, Size: bytes.length } }

@@ -1,6 +1,7 @@
-// The daemon's registry settings and shared state: which registries are insecure, and the
-// token cache every client shares. Hands out one RegistryClient per (registry, repository,
-// credentials) use.
+// The daemon's registry settings and shared state: which registries are insecure, Docker Hub's
+// mirrors, and the token cache every client shares. Hands out one RegistryClient per
+// (registry, repository, credentials) use; pulls from Docker Hub get the mirrors' clients first.
+import { DEFAULT_DOMAIN } from '../../oci/index.ts'
 import type { AuthConfig } from '../auth/index.ts'
 import { registryEndpoint } from './endpoints.ts'
 import { RegistryClient } from './registry-client.ts'
@@ -16,6 +17,9 @@ export interface RegistryOptions {
   maxConcurrentUploads?: number
   /** Layers larger than this are pushed in PATCH chunks of this size (default 16 MiB). */
   chunkSize?: number
+  /** dockerd's `registry-mirrors`: origins ("https://mirror.example") tried in order before
+   *  Docker Hub itself when pulling from docker.io. Never used for push. */
+  registryMirrors?: string[]
 }
 
 export class Registries {
@@ -29,7 +33,27 @@ export class Registries {
       maxConcurrentDownloads: opts.maxConcurrentDownloads ?? 3,
       maxConcurrentUploads: opts.maxConcurrentUploads ?? 3,
       chunkSize: opts.chunkSize ?? 16 << 20,
+      registryMirrors: opts.registryMirrors ?? [],
     }
+  }
+
+  /** The clients a pull tries, in order: each mirror of Docker Hub (for docker.io), then the
+   *  registry itself. */
+  pullClients(domain: string, repository: string, auth: AuthConfig): RegistryClient[] {
+    const mirrors = domain === DEFAULT_DOMAIN ? this.options.registryMirrors : []
+    return [
+      ...mirrors.map(
+        (m) =>
+          new RegistryClient({
+            endpoint: { domain, base: m.replace(/\/+$/, '') },
+            repository,
+            auth,
+            tokens: this.tokens,
+            userAgent: this.options.userAgent,
+          }),
+      ),
+      this.client(domain, repository, auth),
+    ]
   }
 
   client(domain: string, repository: string, auth: AuthConfig): RegistryClient {

@@ -5,13 +5,24 @@ import type { StorageDriver } from './driver/driver.ts'
 import { asciiSort } from './pagination.ts'
 import { paths, REPO_MARKERS } from './paths.ts'
 
-export async function listRepositories(driver: StorageDriver): Promise<string[]> {
+/** With `withUploads`, names that hold only upload sessions are listed too (upload purging). */
+export async function listRepositories(
+  driver: StorageDriver,
+  opts: { withUploads?: boolean } = {},
+): Promise<string[]> {
   const out: string[] = []
-  await walk(driver, paths.reposRoot(), '', out)
+  const kinds = opts.withUploads ? ['_layers', '_manifests', '_uploads'] : ['_layers', '_manifests']
+  await walk(driver, paths.reposRoot(), '', out, kinds)
   return asciiSort(out)
 }
 
-async function walk(driver: StorageDriver, dir: string, name: string, out: string[]): Promise<void> {
+async function walk(
+  driver: StorageDriver,
+  dir: string,
+  name: string,
+  out: string[],
+  kinds: string[],
+): Promise<void> {
   let children: string[]
   try {
     children = await driver.list(dir)
@@ -21,9 +32,9 @@ async function walk(driver: StorageDriver, dir: string, name: string, out: strin
     throw err
   }
   const markers: readonly string[] = REPO_MARKERS
-  if (name !== '' && children.some((c) => c === '_layers' || c === '_manifests')) out.push(name)
+  if (name !== '' && children.some((c) => kinds.includes(c))) out.push(name)
   for (const c of children) {
     if (markers.includes(c)) continue
-    await walk(driver, `${dir}/${c}`, name === '' ? c : `${name}/${c}`, out)
+    await walk(driver, `${dir}/${c}`, name === '' ? c : `${name}/${c}`, out, kinds)
   }
 }

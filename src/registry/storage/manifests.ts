@@ -42,13 +42,14 @@ export class ManifestStore {
     this.#tags = tags
   }
 
-  /** Validates and stores a manifest, then points `ref` (and `extraTags`) at it.
+  /** Validates and stores a manifest, then points `ref` (and `extraTags`) at it. With `cached`
+   *  (a pull-through cache's copy of upstream) referenced blobs need not be present yet.
    *  @throws ManifestInvalidError, ManifestBlobUnknownError, ManifestTooLargeError, DigestInvalidError. */
   async put(
     name: string,
     ref: ManifestRef,
     content: Buffer,
-    opts: { contentType?: string; extraTags?: string[] } = {},
+    opts: { contentType?: string; extraTags?: string[]; cached?: boolean } = {},
   ): Promise<PutResult> {
     if (content.length > MAX_MANIFEST_BYTES) {
       throw new ManifestTooLargeError(`manifest is larger than ${MAX_MANIFEST_BYTES} bytes`)
@@ -59,7 +60,8 @@ export class ManifestStore {
     if (ref.digest && ref.digest !== digest) {
       throw new DigestInvalidError(`manifest digest is ${digest}, not ${ref.digest}`)
     }
-    await this.#checkReferences(name, parsed)
+    // A pull-through cache stores a manifest before the blobs it fetches on demand.
+    if (!opts.cached) await this.#checkReferences(name, parsed)
     await this.#blobs.putVerified(digest, content)
     const rev: Revision = { digest, mediaType: parsed.mediaType, size: content.length }
     await this.#driver.putContent(paths.revisionLink(name, digest), JSON.stringify(rev))

@@ -29,6 +29,11 @@ export class RegistryStorage {
     return listRepositories(this.driver)
   }
 
+  /** Deletes upload sessions idle for longer than `maxAgeMs` (or only reports them). */
+  async purgeUploads(opts: { maxAgeMs: number; dryRun?: boolean; now?: number }) {
+    return await this.uploads.purge(await listRepositories(this.driver, { withUploads: true }), opts)
+  }
+
   /** Deletes unreferenced blob bytes (or only reports them with dryRun). */
   collectGarbage(opts: { dryRun?: boolean } = {}): Promise<GcResult> {
     return collectGarbage(this.driver, opts)

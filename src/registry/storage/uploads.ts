@@ -126,6 +126,59 @@ export class UploadStore {
     })
   }
 
+  /** Deletes every session of `names` idle (no data appended, not started) for longer than
+   *  `maxAgeMs`, or only lists them with dryRun. Each is re-checked under its session lock, so
+   *  a chunk or a finish running at that moment wins and the session stays. */
+  async purge(
+    names: string[],
+    opts: { maxAgeMs: number; dryRun?: boolean; now?: number },
+  ): Promise<Array<{ name: string; id: string }>> {
+    const purged: Array<{ name: string; id: string }> = []
+    const now = opts.now ?? Date.now()
+    for (const name of names) {
+      for (const id of await this.#sessionIds(name)) {
+        const stale = await this.#locked(name, id, async () => {
+          const idle = await this.#idleSince(name, id)
+          if (idle === undefined || now - idle <= opts.maxAgeMs) return false
+          if (!opts.dryRun) await this.#drop(name, id)
+          return true
+        })
+        if (stale) purged.push({ name, id })
+      }
+    }
+    return purged
+  }
+
+  async #sessionIds(name: string): Promise<string[]> {
+    try {
+      return await this.#driver.list(paths.uploadsRoot(name))
+    } catch (err) {
+      if (err instanceof NotFoundError) return []
+      throw err
+    }
+  }
+
+  /** When a session last changed (its start or its last append); undefined if it is gone. */
+  async #idleSince(name: string, id: string): Promise<number | undefined> {
+    let started = 0
+    try {
+      const info = JSON.parse(
+        (await this.#driver.getContent(paths.uploadInfo(name, id))).toString(),
+      ) as UploadInfo
+      started = Date.parse(info.startedAt) || 0
+    } catch (err) {
+      // A session without a readable info record (crash between the two writes) ages by its data.
+      if (!(err instanceof NotFoundError) && !(err instanceof SyntaxError)) throw err
+    }
+    try {
+      const st = await this.#driver.stat(paths.uploadData(name, id))
+      return Math.max(started, st.modTime.getTime())
+    } catch (err) {
+      if (!(err instanceof NotFoundError)) throw err
+      return started || undefined
+    }
+  }
+
   async #drop(name: string, id: string): Promise<void> {
     this.#hashes.delete(`${name}/${id}`)
     await this.#driver.delete(paths.upload(name, id)).catch((err: unknown) => {

@@ -2,6 +2,7 @@
 // pflag does at parse time (sizes, numbers) live here so errors read like docker's.
 import type { FlagSpec } from '../../flags.ts'
 import { ramInBytes } from '../../output/units.ts'
+import { parseNetworkFlag } from './create-network.ts'
 
 const size = (v: string) => ramInBytes(v)
 const memSwap = (v: string) => (v === '-1' ? -1 : ramInBytes(v))
@@ -95,6 +96,7 @@ export const CREATE_FLAGS: FlagSpec[] = [
   { long: 'label', short: 'l', type: 'list', description: 'Set meta data on a container' },
   { long: 'label-file', type: 'list', description: 'Read in a line delimited file of labels' },
   { long: 'link', type: 'list', description: 'Add link to another container' },
+  { long: 'link-local-ip', type: 'list', description: 'Container IPv4/IPv6 link-local addresses' },
   { long: 'log-driver', type: 'string', description: 'Logging driver for the container' },
   { long: 'log-opt', type: 'list', description: 'Log driver options' },
   { long: 'mac-address', type: 'string', description: 'Container MAC address (e.g., 92:d0:c6:0a:29:33)' },
@@ -114,8 +116,8 @@ export const CREATE_FLAGS: FlagSpec[] = [
   },
   { long: 'mount', type: 'list', description: 'Attach a filesystem mount to the container' },
   { long: 'name', type: 'string', description: 'Assign a name to the container' },
-  { long: 'network', type: 'list', description: 'Connect a container to a network' },
-  { long: 'net', type: 'list', hidden: true },
+  { long: 'network', type: 'list', parse: parseNetworkFlag, description: 'Connect a container to a network' },
+  { long: 'net', type: 'list', parse: parseNetworkFlag, hidden: true },
   { long: 'network-alias', type: 'list', description: 'Add network-scoped alias for the container' },
   { long: 'net-alias', type: 'list', hidden: true },
   { long: 'no-healthcheck', type: 'bool', description: 'Disable any container-specified HEALTHCHECK' },

@@ -3,12 +3,12 @@
 import { readFileSync } from 'node:fs'
 import type {
   ContainerCreateRequest,
-  EndpointSettings,
   HealthConfig,
   HostConfig,
   PortBinding,
 } from '../../../api/types/index.ts'
 import { flag, type ParseResult } from '../../flags.ts'
+import { type NetworkAttachment, networkingOf } from './create-network.ts'
 import {
   expandEnv,
   OptionError,
@@ -28,8 +28,6 @@ export interface CreatePlan {
   platform: string | undefined
   pull: 'missing' | 'always' | 'never'
 }
-
-const NETWORK_MODES = ['bridge', 'host', 'none', 'default']
 
 /** @throws OptionError with docker's message for invalid values. */
 export function toCreateRequest(
@@ -105,36 +103,17 @@ export function toCreateRequest(
   if (autoRemove && restartPolicy.Name !== 'no' && restartPolicy.Name !== '')
     throw new OptionError('conflicting options: cannot specify both --restart and --rm')
 
-  const networks = [...list('network'), ...list('net')]
-  if (networks.length > 1)
-    throw new OptionError(
-      'conflicting options: cannot attach both user-defined and non-user-defined network-modes',
-    )
-  const network = networks[0] ?? 'default'
-  const aliases = [...list('network-alias'), ...list('net-alias')]
-  const endpoint: EndpointSettings = {
-    IPAMConfig: str('ip') || str('ip6') ? { IPv4Address: str('ip'), IPv6Address: str('ip6') } : null,
-    Links: null,
-    Aliases: aliases.length > 0 ? aliases : null,
-    MacAddress: str('mac-address') ?? '',
-    DriverOpts: null,
-    NetworkID: '',
-    EndpointID: '',
-    Gateway: '',
-    IPAddress: '',
-    IPPrefixLen: 0,
-    IPv6Gateway: '',
-    GlobalIPv6Address: '',
-    GlobalIPv6PrefixLen: 0,
-    DNSNames: null,
-  }
-  if (
-    (aliases.length > 0 || endpoint.IPAMConfig) &&
-    NETWORK_MODES.includes(network) &&
-    network !== 'default' &&
-    network !== 'bridge'
+  const { networkMode: network, endpoints } = networkingOf(
+    [...list('network'), ...list('net')] as unknown as NetworkAttachment[],
+    {
+      aliases: [...list('network-alias'), ...list('net-alias')],
+      links: list('link'),
+      ipv4Address: str('ip') || undefined,
+      ipv6Address: str('ip6') || undefined,
+      macAddress: str('mac-address') || undefined,
+      linkLocalIPs: list('link-local-ip'),
+    },
   )
-    throw new OptionError('network-scoped aliases are only supported for user-defined networks')
 
   const tmpfs: Record<string, string> = {}
   for (const t of list('tmpfs')) {
@@ -271,17 +250,12 @@ export function toCreateRequest(
     StopSignal: str('stop-signal'),
     StopTimeout: has('stop-timeout') ? num('stop-timeout') : undefined,
     HostConfig: hostConfig,
-    // docker sends no endpoint for the host/none modes (and container:<id>).
-    NetworkingConfig: { EndpointsConfig: isNetworkMode(network) ? {} : { [network]: endpoint } },
+    NetworkingConfig: { EndpointsConfig: endpoints },
   }
   const pull = str('pull') ?? 'missing'
   if (!['missing', 'always', 'never'].includes(pull))
     throw new OptionError(`invalid pull option: '${pull}': must be one of "always", "missing" or "never"`)
   return { body, name: str('name'), platform: str('platform'), pull: pull as CreatePlan['pull'] }
-}
-
-function isNetworkMode(network: string): boolean {
-  return network === 'host' || network === 'none' || network.startsWith('container:')
 }
 
 /** docker's NormalizeCapabilities: upper case, "CAP_" prefix, "ALL" kept as is. */

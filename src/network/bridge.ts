@@ -1,0 +1,75 @@
+// The bridge driver's kernel work through iproute2: a network's Linux bridge, and one veth pair
+// per endpoint (host side on the bridge, `ethN` inside the container's namespace with its MAC,
+// address and default route). Batched: one `ip -batch` per namespace side. Holds no state.
+import { existsSync } from 'node:fs'
+import { mkdir, writeFile } from 'node:fs/promises'
+import { run } from '../lib/exec.ts'
+
+const IP = '/usr/sbin/ip'
+
+export interface VethSpec {
+  /** Pid of a process in the container's network namespace. */
+  pid: number
+  bridge: string
+  hostVeth: string
+  ifname: string
+  mac: string
+  /** "172.18.0.2/16" */
+  address: string
+  mtu: number
+  /** Default route through this gateway, or none (internal networks, secondary networks). */
+  gateway?: string
+}
+
+/** `ip -n` takes a name under /run/netns; a relative path from there reaches /proc/<pid>/ns/net
+ *  without creating a named namespace (one process less per container). */
+function nsArg(pid: number): string {
+  return `../../proc/${pid}/ns/net`
+}
+
+async function batch(lines: string[], ns?: number): Promise<void> {
+  if (lines.length === 0) return
+  const args = ns === undefined ? ['-batch', '-'] : ['-n', nsArg(ns), '-batch', '-']
+  await run(IP, args, { input: `${lines.join('\n')}\n` })
+}
+
+export function bridgeExists(name: string): boolean {
+  return existsSync(`/sys/class/net/${name}`)
+}
+
+/** Creates (or adopts) the bridge, sets its gateway address and MTU, brings it up, and lets
+ *  DNAT to 127.0.0.1-published ports route to it. Idempotent. */
+export async function ensureBridge(name: string, gatewayCidr: string, mtu: number): Promise<void> {
+  await mkdir('/run/netns', { recursive: true })
+  const lines = bridgeExists(name) ? [] : [`link add name ${name} mtu ${mtu} type bridge`]
+  lines.push(`addr replace ${gatewayCidr} dev ${name}`, `link set ${name} up`)
+  await batch(lines)
+  await writeFile(`/proc/sys/net/ipv4/conf/${name}/route_localnet`, '1')
+}
+
+export async function deleteBridge(name: string): Promise<void> {
+  if (bridgeExists(name)) await run(IP, ['link', 'del', name], { allowFailure: true })
+}
+
+/** Creates the veth pair and configures the container side. */
+export async function addVeth(v: VethSpec): Promise<void> {
+  await batch([
+    `link add ${v.hostVeth} mtu ${v.mtu} master ${v.bridge} up type veth peer name ${v.ifname} address ${v.mac} mtu ${v.mtu} netns ${v.pid}`,
+  ])
+  const inner = ['link set lo up', `addr add ${v.address} dev ${v.ifname}`, `link set ${v.ifname} up`]
+  if (v.gateway) inner.push(`route replace default via ${v.gateway} dev ${v.ifname}`)
+  await batch(inner, v.pid)
+}
+
+/** Removes the container side of an endpoint (its peer goes with it). Tolerates a namespace
+ *  or interface that is already gone. */
+export async function delVeth(pid: number, ifname: string, hostVeth: string): Promise<void> {
+  if (existsSync(`/proc/${pid}/ns/net`))
+    await run(IP, ['-n', nsArg(pid), 'link', 'del', ifname], { allowFailure: true })
+  if (bridgeExists(hostVeth)) await run(IP, ['link', 'del', hostVeth], { allowFailure: true })
+}
+
+/** Docker sets ip_forward when it creates its first bridge. */
+export async function enableForwarding(): Promise<void> {
+  await writeFile('/proc/sys/net/ipv4/ip_forward', '1')
+}

@@ -1,0 +1,105 @@
+// NetworkKernel: the kernel side of networks (bridges, veth pairs, firewall) behind one small
+// interface, so the NetworkService runs unchanged over the real host (LinuxKernel) or over
+// nothing at all (NullKernel: in-process API tests with a fake runtime).
+import type { Logger } from '../lib/log.ts'
+import { addVeth, deleteBridge, delVeth, enableForwarding, ensureBridge, type VethSpec } from './bridge.ts'
+import { type FirewallNetwork, type FirewallPort, NftFirewall } from './firewall.ts'
+
+export interface NetworkKernel {
+  /** Startup: forwarding on, the bridges of `nets` created or adopted, the firewall table
+   *  rebuilt for `nets` and `ports`. Idempotent. */
+  init(nets: KernelNetwork[], ports: FirewallPort[]): Promise<void>
+  /** Creates or adopts a bridge and its firewall entries. Idempotent. */
+  addNetwork(n: KernelNetwork): Promise<void>
+  removeNetwork(n: FirewallNetwork): Promise<void>
+  addVeth(v: VethSpec): Promise<void>
+  /** Tolerates an interface or namespace that is already gone. */
+  delVeth(pid: number, ifname: string, hostVeth: string): Promise<void>
+  addPorts(ports: FirewallPort[]): Promise<void>
+  /** Tolerates ports that are already gone. */
+  removePorts(ports: FirewallPort[]): Promise<void>
+  /** Removes the firewall table (the bridges are removed by removeNetwork). */
+  destroy(bridges: string[]): Promise<void>
+}
+
+export type KernelNetwork = FirewallNetwork & { gatewayCidr: string; mtu: number }
+
+export class LinuxKernel implements NetworkKernel {
+  readonly #fw: NftFirewall
+  readonly #log: Logger
+
+  constructor(opts: { nftTable: string; log: Logger }) {
+    this.#fw = new NftFirewall(opts.nftTable, opts.log)
+    this.#log = opts.log
+  }
+
+  async init(nets: KernelNetwork[], ports: FirewallPort[]): Promise<void> {
+    await enableForwarding()
+    for (const n of nets) await ensureBridge(n.bridge, n.gatewayCidr, n.mtu)
+    await this.#fw.init(nets, ports)
+  }
+
+  async addNetwork(n: KernelNetwork): Promise<void> {
+    await ensureBridge(n.bridge, n.gatewayCidr, n.mtu)
+    await this.#fw.addNetwork(n)
+  }
+
+  async removeNetwork(n: FirewallNetwork): Promise<void> {
+    // The bridge goes even when its rules are already gone (a table flushed by hand, a crash).
+    await this.#fw.removeNetwork(n).catch((err) =>
+      this.#log.warn('firewall rules of a network were not removed', {
+        bridge: n.bridge,
+        err: String(err),
+      }),
+    )
+    await deleteBridge(n.bridge)
+  }
+
+  addVeth(v: VethSpec): Promise<void> {
+    return addVeth(v)
+  }
+
+  delVeth(pid: number, ifname: string, hostVeth: string): Promise<void> {
+    return delVeth(pid, ifname, hostVeth)
+  }
+
+  addPorts(ports: FirewallPort[]): Promise<void> {
+    return this.#fw.addPorts(ports)
+  }
+
+  removePorts(ports: FirewallPort[]): Promise<void> {
+    return this.#fw.removePorts(ports)
+  }
+
+  destroy(bridges: string[]): Promise<void> {
+    return this.#fw.destroy(bridges)
+  }
+}
+
+/** Changes nothing on the host; bridges only "exist" as records. */
+export class NullKernel implements NetworkKernel {
+  init(): Promise<void> {
+    return Promise.resolve()
+  }
+  addNetwork(): Promise<void> {
+    return Promise.resolve()
+  }
+  removeNetwork(): Promise<void> {
+    return Promise.resolve()
+  }
+  addVeth(): Promise<void> {
+    return Promise.resolve()
+  }
+  delVeth(): Promise<void> {
+    return Promise.resolve()
+  }
+  addPorts(): Promise<void> {
+    return Promise.resolve()
+  }
+  removePorts(): Promise<void> {
+    return Promise.resolve()
+  }
+  destroy(): Promise<void> {
+    return Promise.resolve()
+  }
+}
