@@ -34,7 +34,7 @@ describe('volumes', { skip }, () => {
     if (host) await rm(host, { recursive: true, force: true })
     const left = (await readFile('/proc/self/mountinfo', 'utf8'))
       .split('\n')
-      .filter((l) => l.includes('berth-e2e-'))
+      .filter((l) => d !== undefined && l.includes(d.dir))
     assert.deepEqual(left, [], 'no berth mount may be left on the host')
   })
 

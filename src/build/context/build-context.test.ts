@@ -19,12 +19,18 @@ async function receive(
 ) {
   const dir = await mkdtemp(join(tmpdir(), 'berth-ctx-test-'))
   const src = chunked(buf, opts.chunk ?? 7)
-  const ctx = await BuildContext.receive(opts.stream ? Readable.from(src) : src, {
-    spillDir: join(dir, 'spill'),
-    memoryBudget: opts.budget,
-    rawName: opts.rawName,
-  })
-  return { ctx, dir }
+  try {
+    const ctx = await BuildContext.receive(opts.stream ? Readable.from(src) : src, {
+      spillDir: join(dir, 'spill'),
+      memoryBudget: opts.budget,
+      rawName: opts.rawName,
+    })
+    return { ctx, dir }
+  } catch (err) {
+    // A rejected archive: nothing of the test may stay behind in /tmp.
+    await rm(dir, { recursive: true, force: true })
+    throw err
+  }
 }
 
 describe('BuildContext', () => {
