@@ -2,6 +2,7 @@
 // which transitions are legal, and drives the image rootfs and the Runtime. Logs, attach and
 // the exit/restart handling live in their own modules; this file keeps the lifecycle.
 import { mkdir, rm } from 'node:fs/promises'
+import { hostname as osHostname } from 'node:os'
 import type { Publisher } from '../events/index.ts'
 import type { ImageServiceContract } from '../image/image-service-contract.ts'
 import {
@@ -139,7 +140,9 @@ export class ContainerService {
     let mountPoints: MountPoint[] = []
     try {
       const config = mergeImageConfig(spec.config, image.config)
-      if (!config.Hostname) config.Hostname = shortId(id)
+      // dockerd's newContainer: a host-network container is named after the host.
+      if (!config.Hostname)
+        config.Hostname = spec.hostConfig.NetworkMode === 'host' ? osHostname() : shortId(id)
       const paths = store.paths(id)
       const { path, args } = processArgs(config)
       const rec: ContainerRecord = {

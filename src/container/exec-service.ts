@@ -4,7 +4,13 @@
 // It does not decide container state: ContainerService does; this only refuses non-running ones.
 import { readFile, rm } from 'node:fs/promises'
 import { dirname, isAbsolute, join } from 'node:path'
-import { ConflictError, InvalidArgumentError, messageOf, NotFoundError } from '../lib/errors.ts'
+import {
+  ConflictError,
+  InternalError,
+  InvalidArgumentError,
+  messageOf,
+  NotFoundError,
+} from '../lib/errors.ts'
 import { newId } from '../lib/ids.ts'
 import type { ExecProcess } from '../runtime/runtime.ts'
 import type { ContainerService } from './container-service.ts'
@@ -112,6 +118,9 @@ export class ExecService {
       // Docker's codes for a process that cannot run: 127 not found, else 126.
       e.exitCode = /not found|no such file/i.test(messageOf(err)) ? 127 : 126
       if (err instanceof NotFoundError || err instanceof ConflictError) throw new NotRunningError(rec.id)
+      // dockerd's wording around the runtime's own message.
+      if (err instanceof InternalError)
+        throw new InternalError(`OCI runtime exec failed: ${err.message}: unknown`, { cause: err })
       throw err
     }
     Object.assign(e, { process: proc, pid: proc.pid, running: true })

@@ -3,6 +3,7 @@
 // real overlay mount, so this needs root). Bodies are checked against the v1.47 spec.
 import assert from 'node:assert/strict'
 import { writeFile } from 'node:fs/promises'
+import { hostname } from 'node:os'
 import { after, before, describe, it } from 'node:test'
 import { assertConforms, assertError, demux, jsonLines, specErrors } from '../support/conformance.ts'
 import { servicesSkipReason, startServices, type TestServices } from '../support/services.ts'
@@ -87,6 +88,15 @@ describe('API conformance: containers', { skip }, () => {
     // By unique id prefix too.
     assert.equal((await inspect(id.slice(0, 10))).Id, id)
     assert.equal((await remove(id)).status, 204)
+  })
+
+  it("names a host-network container after the host, as dockerd does (Compose's network_mode: host)", async () => {
+    const id = await create({ Image: 'busybox', HostConfig: { NetworkMode: 'host' } }, 'hostnet-name')
+    assert.equal((await inspect(id)).Config.Hostname, hostname())
+    const own = await create({ Image: 'busybox', Hostname: 'mine', HostConfig: { NetworkMode: 'host' } })
+    assert.equal((await inspect(own)).Config.Hostname, 'mine')
+    assert.equal((await remove(id)).status, 204)
+    assert.equal((await remove(own)).status, 204)
   })
 
   it('ContainerCreate errors: 400 bad body, 404 unknown image, 409 name in use', async () => {

@@ -80,6 +80,19 @@ describe('API conformance: images', { skip }, () => {
     assert.deepEqual(specErrors('ImageInspect', res.json(), 404), [])
   })
 
+  it('ImageInspect before v1.45 has a zero-valued ContainerConfig (Compose v1 reads it)', async () => {
+    const old = assertConforms(
+      'ImageInspect',
+      await s.app.inject({ method: 'GET', url: '/v1.38/images/busybox/json' }),
+    ) as { ContainerConfig: Record<string, unknown>; Config: { Cmd: string[] } }
+    assert.equal(old.ContainerConfig.Volumes, null)
+    assert.equal(old.ContainerConfig.Cmd, null)
+    assert.equal(old.ContainerConfig.Image, '')
+    assert.deepEqual(old.Config.Cmd, ['sh'])
+    const now = (await s.app.inject({ method: 'GET', url: '/v1.45/images/busybox/json' })).json() as object
+    assert.ok(!('ContainerConfig' in now))
+  })
+
   it('ImageHistory; 404 for an unknown image', async () => {
     const rows = assertConforms(
       'ImageHistory',

@@ -91,6 +91,9 @@ export function toImageInspect(img: WithGraphDriver, version: string): Record<st
     Metadata: { LastTagTime: img.lastTagTime ?? ZERO_TIME },
   }
   if (compareVersions(version, '1.44') < 0) out.VirtualSize = img.size
+  // Before 1.45 dockerd always sends ContainerConfig (zero-valued unless a commit recorded one;
+  // berth keeps none), and Compose v1 reads ContainerConfig.Volumes when it recreates a service.
+  if (compareVersions(version, '1.45') < 0) out.ContainerConfig = toImageConfig({})
   return out
 }
 

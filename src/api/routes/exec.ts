@@ -2,7 +2,7 @@
 // multiplexed unless Tty), inspect and resize. Parsing and encoding only; ExecService runs them.
 import type { Duplex } from 'node:stream'
 import type { ExecConfig, ExecInstance, ExecService, ExecSession } from '../../container/index.ts'
-import { InternalError, InvalidArgumentError } from '../../lib/errors.ts'
+import { BerthError, InvalidArgumentError } from '../../lib/errors.ts'
 import { int } from '../query.ts'
 import { type ApiReply, type ApiRequest, get, json, post, type Route } from '../router.ts'
 import { frame, MULTIPLEXED, RAW_STREAM } from '../stream/multiplex.ts'
@@ -32,29 +32,33 @@ async function execStart(execs: ExecService, req: ApiRequest): Promise<ApiReply>
       ? { height: size[0] as number, width: size[1] as number }
       : undefined
   const detach = body.Detach === true
-  let session: ExecSession | undefined
-  try {
-    session = await execs.start(req.params.id!, { detach, consoleSize })
-  } catch (err) {
-    // Docker answers an attached start whose process cannot run (e.g. "executable file not
-    // found") in-band: the connection is upgraded, the message is the output, and the exit code
-    // (126/127) is left in exec inspect for the client to fetch.
-    if (detach || !(err instanceof InternalError)) throw err
-    const { tty } = execs.inspect(req.params.id!).config
-    const text = Buffer.from(`${err.message}\r\n`)
-    const message = tty ? text : frame(1, text)
-    return {
-      kind: 'hijack',
-      contentType: tty ? RAW_STREAM : MULTIPLEXED,
-      run: async (conn) => void conn.end(message),
-    }
+  const id = req.params.id!
+  if (detach) {
+    await execs.start(id, { detach, consoleSize })
+    return { kind: 'empty', status: 200 }
   }
-  if (session === undefined) return { kind: 'empty', status: 200 }
-  const { config } = execs.inspect(req.params.id!)
+  // As dockerd: the connection is upgraded first (a missing exec is still a 404), then the
+  // process starts. Clients such as docker-py read the 101 head on its own and lose output
+  // that arrives with it, so the head must not wait for the process.
+  const { config } = execs.inspect(id)
   return {
     kind: 'hijack',
-    contentType: session.tty ? RAW_STREAM : MULTIPLEXED,
-    run: (conn) => pump(session, conn, { stdout: config.attachStdout, stderr: config.attachStderr }),
+    contentType: config.tty ? RAW_STREAM : MULTIPLEXED,
+    run: async (conn) => {
+      let session: ExecSession | undefined
+      try {
+        session = await execs.start(id, { detach, consoleSize })
+      } catch (err) {
+        // Docker answers a start that fails after the upgrade in-band: the message is the
+        // output, and the exit code (126/127) is left in exec inspect for the client.
+        if (!(err instanceof BerthError)) throw err
+        const text = Buffer.from(`${err.message}\r\n`)
+        conn.end(config.tty ? text : frame(1, text))
+        return
+      }
+      if (session === undefined) return void conn.end()
+      await pump(session, conn, { stdout: config.attachStdout, stderr: config.attachStderr })
+    },
   }
 }
 
