@@ -3,6 +3,7 @@
 // args, .dockerignore), cache mounts, failures and their cleanup, parse errors, symlinks out of
 // the context, ADD from a loopback URL, ONBUILD.
 import assert from 'node:assert/strict'
+import { execFileSync } from 'node:child_process'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { after, before, describe, it } from 'node:test'
@@ -448,5 +449,17 @@ describe('build engine', { skip }, () => {
     assert.deepEqual((await d.api('GET', '/system/df')).json().BuildCache, [])
     const rebuilt = await ok(files)
     assert.doesNotMatch(rebuilt.text, /Using cache/)
+  })
+
+  it('ADD unpacks xz and bzip2 tarballs too (through the Debian tools)', async () => {
+    const inner = tarOf({ 'x/in.txt': 'packed\n' })
+    const files = {
+      Dockerfile:
+        'FROM busybox\nADD a.tar.xz /xz/\nADD a.tar.bz2 /bz/\nCMD ["cat", "/xz/x/in.txt", "/bz/x/in.txt"]\n',
+      'a.tar.xz': execFileSync('xz', ['-c'], { input: inner }),
+      'a.tar.bz2': execFileSync('bzip2', ['-c'], { input: inner }),
+    }
+    await ok(files, { t: 'unpacked:1' })
+    assert.equal(await runOut('unpacked:1', []), 'packed\npacked\n')
   })
 })

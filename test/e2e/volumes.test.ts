@@ -485,4 +485,19 @@ describe('volumes', { skip }, () => {
     await docker(['rm', 'dfuser'])
     await docker(['volume', 'rm', 'dfvol'])
   })
+
+  it('a container whose start fails leaves no mount behind (rootfs, tmpfs-backed volume)', async () => {
+    const mounts = async () =>
+      (await readFile('/proc/self/mountinfo', 'utf8')).split('\n').filter((l) => l.includes(d.dir)).length
+    await docker(['volume', 'create', '--opt', 'type=tmpfs', '--opt', 'device=tmpfs', 'failvol'])
+    const before = await mounts()
+    const r = await d.docker(['run', '--name', 'failstart', '-v', 'failvol:/v', 'busybox', '/no/such/cmd'])
+    assert.equal(r.code, 127, r.stderr)
+    assert.equal(await mounts(), before, 'the rootfs and the volume are unmounted again')
+    const state = JSON.parse(await docker(['inspect', 'failstart']))[0].State
+    assert.equal(state.Running, false)
+    // Nothing holds the volume: it can go.
+    await docker(['rm', 'failstart'])
+    await docker(['volume', 'rm', 'failvol'])
+  })
 })

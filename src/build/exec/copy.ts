@@ -207,5 +207,7 @@ function parseChmod(s: string): number {
 function isArchive(b: Buffer): boolean {
   if (b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b) return true
   if (b.length >= 4 && b.readUInt32BE(0) === 0x28b52ffd) return true
+  if (b.length >= 3 && b.subarray(0, 3).toString('latin1') === 'BZh') return true
+  if (b.length >= 6 && b.subarray(0, 6).equals(Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]))) return true
   return b.length >= 262 && b.subarray(257, 262).toString('latin1') === 'ustar'
 }
