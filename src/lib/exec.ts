@@ -1,7 +1,7 @@
 // Every child process berth starts goes through here: run-to-completion with captured output,
 // or a spawned handle. Failures become InternalError carrying the command's stderr; callers
 // convert to a more precise kind where they know better.
-import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process'
+import type { ChildProcess, SpawnOptions } from 'node:child_process'
 import { InternalError } from './errors.ts'
 
 export interface RunResult {
@@ -23,7 +23,7 @@ export interface RunOptions {
 /** Runs `file args…` to completion. @throws InternalError on spawn failure or non-zero exit (unless allowFailure). */
 export function run(file: string, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, {
+    const child = spawnLazy()(file, args, {
       env: opts.env,
       cwd: opts.cwd,
       signal: opts.signal,
@@ -56,5 +56,11 @@ export function run(file: string, args: readonly string[], opts: RunOptions = {}
 
 /** Spawns a long-lived or streaming child. The caller owns its lifetime. */
 export function start(file: string, args: readonly string[], opts: SpawnOptions = {}): ChildProcess {
-  return spawn(file, args, opts)
+  return spawnLazy()(file, args, opts)
+}
+
+/** node:child_process loaded on first use: the CLI bundle carries this module but rarely spawns,
+ *  and loading the builtin eagerly costs every CLI start a few milliseconds. */
+function spawnLazy(): typeof import('node:child_process').spawn {
+  return process.getBuiltinModule('node:child_process').spawn
 }

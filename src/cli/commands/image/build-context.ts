@@ -2,7 +2,6 @@
 // to a tar (honouring .dockerignore, keeping the Dockerfile and .dockerignore, never following
 // symlinks, sorted, owned by 0:0), a tar or a lone Dockerfile from stdin, and a Dockerfile from
 // stdin or outside the context added under a generated name. URL contexts are refused.
-import { randomBytes } from 'node:crypto'
 import { constants, type Stats } from 'node:fs'
 import { lstat, open, readdir, readFile, readlink, realpath, stat } from 'node:fs/promises'
 import { isAbsolute, relative, resolve, sep } from 'node:path'
@@ -73,7 +72,7 @@ async function locateDockerfile(root: string, file: string | undefined): Promise
 /** docker's AddDockerfileToBuildContext: the Dockerfile under a random name, and that name
  *  appended to .dockerignore so the daemon leaves it out of COPY. */
 async function withExtraDockerfile(root: string, dockerfile: Buffer): Promise<BuildContext> {
-  const name = `.dockerfile.${randomBytes(10).toString('hex')}`
+  const name = `.dockerfile.${process.getBuiltinModule('node:crypto').randomBytes(10).toString('hex')}`
   const matcher = new IgnoreMatcher(keepBuildFiles(await loadDockerignore(name, root), name, true))
   const ignoreText = await readFile(resolve(root, '.dockerignore')).catch(() => Buffer.alloc(0))
   const extra = new Map<string, Buffer>([

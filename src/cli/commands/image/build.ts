@@ -6,7 +6,6 @@
 import { readFile, rm, writeFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { PassThrough, type Readable } from 'node:stream'
-import { createGzip } from 'node:zlib'
 import { encodeRegistryAuth, type ImageBuildOptions } from '../../../client/index.ts'
 import type { CommandModule } from '../../command.ts'
 import type { CliContext } from '../../context.ts'
@@ -85,7 +84,11 @@ export const run: CommandModule['run'] = async (ctx, flags, args) => {
     cwd: resolve(),
     stdin: ctx.stdin,
   })
-  const counted = countBytes(flag.bool(flags, 'compress') ? source.body.pipe(createGzip()) : source.body)
+  const counted = countBytes(
+    flag.bool(flags, 'compress')
+      ? source.body.pipe(process.getBuiltinModule('node:zlib').createGzip())
+      : source.body,
+  )
   const opts: ImageBuildOptions = {
     ...buildQueryOf(ctx, flags),
     dockerfile: source.dockerfile,
