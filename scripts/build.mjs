@@ -23,3 +23,14 @@ await build({
     js: "import { createRequire as __berthRequire } from 'node:module'; const require = __berthRequire(import.meta.url);",
   },
 })
+
+// The CLI's start-up budget: these builtins cost it ~15 ms when loaded eagerly, and a bundle
+// hoists every static import of a builtin to the top. Code the CLI carries loads them on first
+// use (process.getBuiltinModule); this check keeps it that way.
+const { readFileSync } = await import('node:fs')
+const cli = readFileSync('dist/berth.mjs', 'utf8')
+const eager = cli.match(/^import [^;]*from "node:(crypto|child_process|zlib|http|https)";$/gm)
+if (eager) {
+  console.error(`dist/berth.mjs loads builtins eagerly (use process.getBuiltinModule):\n${eager.join('\n')}`)
+  process.exit(1)
+}
