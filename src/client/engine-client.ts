@@ -9,6 +9,8 @@ import type {
   ContainerPruneResponse,
   ContainerSummary,
   ContainerTopResponse,
+  ContainerUpdateRequest,
+  ContainerUpdateResponse,
   ContainerWaitResponse,
   EventMessage,
   FilesystemChange,
@@ -277,6 +279,10 @@ export class EngineClient {
 
   containerUnpause(id: string): Promise<void> {
     return this.#empty({ method: 'POST', path: `/containers/${enc(id)}/unpause` })
+  }
+
+  containerUpdate(id: string, body: ContainerUpdateRequest): Promise<ContainerUpdateResponse> {
+    return this.#json({ method: 'POST', path: `/containers/${enc(id)}/update`, body })
   }
 
   containerRename(id: string, name: string): Promise<void> {

@@ -6,7 +6,7 @@ import { InvalidArgumentError } from '../lib/errors.ts'
 import { writeFileAtomic } from '../lib/fs-atomic.ts'
 import { mountPointsOf, ociMounts } from './mounts.ts'
 import { buildOciSpec, type NamespaceMode, type OciMount, type OciSpecInput } from './oci-spec.ts'
-import type { ContainerRecord } from './types.ts'
+import type { ContainerRecord, HostConfig } from './types.ts'
 import { resolveUser } from './user.ts'
 
 export type HostFacts = OciSpecInput['host']
@@ -60,18 +60,7 @@ async function toSpecInput(rec: ContainerRecord, rootfs: string, ctx: BundleCont
       ipc: hc.IpcMode === 'host' ? { mode: 'host' } : undefined,
       uts: hc.UTSMode === 'host' ? { mode: 'host' } : undefined,
     },
-    resources: {
-      memory: hc.Memory || undefined,
-      memorySwap: hc.MemorySwap || undefined,
-      memoryReservation: hc.MemoryReservation || undefined,
-      cpuShares: hc.CpuShares || undefined,
-      cpuPeriod: hc.CpuPeriod || undefined,
-      cpuQuota: hc.CpuQuota || undefined,
-      nanoCpus: hc.NanoCpus || undefined,
-      cpusetCpus: hc.CpusetCpus || undefined,
-      pidsLimit: hc.PidsLimit ?? undefined,
-      oomKillDisable: hc.OomKillDisable || undefined,
-    },
+    resources: resourcesOf(hc),
     sysctls: hc.Sysctls,
     seccomp: sec.seccomp,
     unmaskSystemPaths: sec.unmask,
@@ -150,4 +139,22 @@ function parseSecurityOpt(opts: string[]): {
     else throw new InvalidArgumentError(`invalid --security-opt: ${o}`)
   }
   return { noNewPrivileges, seccomp, unmask }
+}
+
+/** The host config's cgroup limits as OCI spec input (also what `update` applies). */
+export function resourcesOf(hc: HostConfig): NonNullable<OciSpecInput['resources']> {
+  return {
+    memory: hc.Memory || undefined,
+    memorySwap: hc.MemorySwap || undefined,
+    memoryReservation: hc.MemoryReservation || undefined,
+    cpuShares: hc.CpuShares || undefined,
+    cpuPeriod: hc.CpuPeriod || undefined,
+    cpuQuota: hc.CpuQuota || undefined,
+    nanoCpus: hc.NanoCpus || undefined,
+    cpusetCpus: hc.CpusetCpus || undefined,
+    cpusetMems: (hc.CpusetMems as string | undefined) || undefined,
+    pidsLimit: hc.PidsLimit ?? undefined,
+    blkioWeight: (hc.BlkioWeight as number | undefined) || undefined,
+    oomKillDisable: hc.OomKillDisable || undefined,
+  }
 }

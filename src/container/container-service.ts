@@ -17,7 +17,7 @@ import type { Logger } from '../lib/log.ts'
 import { type EndpointRequest, NoSuchNetworkError, PortAllocatedError } from '../network/index.ts'
 import type { Runtime } from '../runtime/runtime.ts'
 import type { VolumeService } from '../volume/index.ts'
-import { type HostFacts, writeBundle } from './bundle.ts'
+import { type HostFacts, resourcesOf, writeBundle } from './bundle.ts'
 import { mergeImageConfig, processArgs } from './config-merge.ts'
 import { NameInUseError, NotRunningError } from './errors.ts'
 import { writeEtcFiles } from './etc-files.ts'
@@ -34,6 +34,7 @@ import {
 } from './mounts.ts'
 import { generateName, normaliseName } from './names.ts'
 import type { NetworkAttach } from './network-attach.ts'
+import { resourceLimits } from './oci-spec.ts'
 import type { ContainerStore } from './store.ts'
 import {
   type ContainerConfig,
@@ -42,6 +43,7 @@ import {
   initialState,
   ZERO_TIME,
 } from './types.ts'
+import { changesResources, mergeUpdate, type UpdateRequest } from './update.ts'
 import { Waiters } from './waiters.ts'
 
 export interface ContainerServiceDeps {
@@ -407,6 +409,28 @@ export class ContainerService {
     this.#changed(rec, 'unpause')
     await this.#d.store.save(rec)
     this.#d.publisher.publish('container', 'unpause', rec.id, this.#attrs(rec))
+  }
+
+  /** `docker update`: new limits and restart policy; a running or paused container's cgroup is
+   *  changed at once. @throws InvalidArgumentError (dockerd's checks), ConflictError. */
+  update(ref: string, req: UpdateRequest): Promise<{ warnings: string[] }> {
+    const rec = this.get(ref)
+    return this.withLock(rec.id, async () => {
+      if (rec.state.status === 'removing' || rec.state.status === 'dead')
+        throw new ConflictError(`Cannot update container ${rec.id}: container is marked for removal`)
+      const merged = mergeUpdate(rec.hostConfig, req)
+      const live = rec.state.status === 'running' || rec.state.status === 'paused'
+      if (live && changesResources(req)) {
+        const limits = resourceLimits(resourcesOf(merged), this.#d.host.cgroup)
+        await this.#d.runtime.update(rec.id, limits).catch((err) => {
+          throw new InternalError(`Cannot update container ${rec.id}: ${messageOf(err)}`, { cause: err })
+        })
+      }
+      rec.hostConfig = merged
+      await this.#d.store.save(rec)
+      this.#d.publisher.publish('container', 'update', rec.id, this.#attrs(rec))
+      return { warnings: [] }
+    })
   }
 
   async rename(ref: string, newName: string): Promise<void> {

@@ -312,6 +312,22 @@ function buildResources(input: OciSpecInput): Record<string, unknown> {
   return out
 }
 
+/** The cgroup limits alone (memory, cpu, pids, blockIO; no device rules): what a runtime
+ *  update applies. A pids limit ≤ 0 becomes -1 (unlimited). */
+export function resourceLimits(
+  r: NonNullable<OciSpecInput['resources']>,
+  cgroup: OciSpecInput['host']['cgroup'],
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  const memory = buildMemory(r, cgroup)
+  if (memory !== undefined) out.memory = memory
+  const cpu = buildCpu(r)
+  if (cpu !== undefined) out.cpu = cpu
+  if (r.pidsLimit !== undefined) out.pids = { limit: r.pidsLimit > 0 ? r.pidsLimit : -1 }
+  if (r.blkioWeight !== undefined && r.blkioWeight > 0) out.blockIO = { weight: r.blkioWeight }
+  return out
+}
+
 function buildMemory(r: NonNullable<OciSpecInput['resources']>, cgroup: OciSpecInput['host']['cgroup']) {
   const m: Record<string, unknown> = {}
   const limit = r.memory ?? 0

@@ -139,6 +139,18 @@ export class ConmonRuntime implements Runtime {
     await this.#runtimeOrThrow(id, ['resume', id])
   }
 
+  async update(id: string, resources: Record<string, unknown>): Promise<void> {
+    checkId(id)
+    const runtimePath = await this.#setup()
+    const res = await run(runtimePath, ['--root', this.#o.stateRoot, 'update', '--resources', '-', id], {
+      input: JSON.stringify(resources),
+      allowFailure: true,
+    })
+    if (res.code === 0) return
+    if (!(await this.#known(id))) throw new NotFoundError(`no such container: ${id}`)
+    throw new InternalError(runtimeMessage(res.stderr) || `${this.name} update failed (exit ${res.code})`)
+  }
+
   async delete(id: string, opts: { force?: boolean } = {}): Promise<void> {
     checkId(id)
     const p = this.#paths(id)

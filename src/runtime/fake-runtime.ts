@@ -41,6 +41,7 @@ interface FakeContainer {
   exit?: ExitStatus
   stdin: string
   size?: { height: number; width: number }
+  resources?: Record<string, unknown>
 }
 
 /** Signals that do not end a process by default. */
@@ -99,6 +100,17 @@ export class FakeRuntime implements Runtime {
     const c = this.#get(id)
     if (c.status !== 'running') throw new ConflictError('container not running')
     c.status = 'paused'
+  }
+
+  async update(id: string, resources: Record<string, unknown>): Promise<void> {
+    const c = this.#get(id)
+    if (c.status !== 'running' && c.status !== 'paused') throw new ConflictError('container not running')
+    c.resources = resources
+  }
+
+  /** What the last update() set (tests). */
+  resourcesOf(id: string): Record<string, unknown> | undefined {
+    return this.#containers.get(id)?.resources
   }
 
   async resume(id: string): Promise<void> {

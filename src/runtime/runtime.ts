@@ -80,6 +80,10 @@ export interface Runtime {
   pause(id: string): Promise<void>
   resume(id: string): Promise<void>
 
+  /** Changes the cgroup limits of a running or paused container (OCI LinuxResources: memory,
+   *  cpu, pids, blockIO). @throws NotFoundError, ConflictError when it is not running. */
+  update(id: string, resources: Record<string, unknown>): Promise<void>
+
   /** Removes the runtime's record of a stopped container and its monitor's files. Idempotent. */
   delete(id: string, opts?: { force?: boolean }): Promise<void>
 

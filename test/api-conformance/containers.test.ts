@@ -383,4 +383,31 @@ describe('API conformance: containers', { skip }, () => {
     await kill(running)
     assert.equal((await remove(running)).status, 204)
   })
+
+  it('ContainerUpdate: limits reach the runtime of a running container; errors as dockerd', async () => {
+    const id = await create({ Image: 'busybox', Cmd: ['sleep', '60'], HostConfig: { Memory: 64 << 20 } })
+    assert.equal((await start(id)).status, 204)
+    const res = await s.app.inject({
+      method: 'POST',
+      url: `/v1.47/containers/${id}/update`,
+      body: { Memory: 128 << 20, PidsLimit: 50, RestartPolicy: { Name: 'unless-stopped' } },
+    })
+    assert.deepEqual(assertConforms('ContainerUpdate', res), { Warnings: [] })
+    const limits = s.runtime.resourcesOf(id) as { memory: { limit: number }; pids: { limit: number } }
+    assert.equal(limits.memory.limit, 128 << 20)
+    assert.equal(limits.pids.limit, 50)
+    assert.equal((await inspect(id)).HostConfig.RestartPolicy.Name, 'unless-stopped')
+    assertError(
+      await s.app.inject({ method: 'POST', url: `/v1.47/containers/${id}/update`, body: { Memory: 'x' } }),
+      400,
+      /cannot unmarshal string into Go struct field UpdateConfig.Memory/,
+    )
+    assertError(
+      await s.app.inject({ method: 'POST', url: '/v1.47/containers/nosuch/update', body: {} }),
+      404,
+      'No such container: nosuch',
+    )
+    await kill(id)
+    assert.equal((await remove(id)).status, 204)
+  })
 })

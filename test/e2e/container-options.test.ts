@@ -52,6 +52,67 @@ describe('container options', { skip }, () => {
     assert.equal(cpu, '50000')
   })
 
+  it('update changes the limits of a running container (docker and berth) and its restart policy', async () => {
+    const id = (await d.docker(['run', '-d', '-m', '64m', 'busybox', 'sleep', '300'])).stdout.trim()
+    try {
+      const cat = async (expr: string) => {
+        const r = await d.docker(['exec', id, 'sh', '-c', expr])
+        assert.equal(r.code, 0, r.stderr)
+        return r.stdout.trim()
+      }
+      const memExpr =
+        'cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null || cat /sys/fs/cgroup/memory.max'
+      const up = await d.docker([
+        'update',
+        '-m',
+        '128m',
+        '--pids-limit',
+        '77',
+        '--cpus',
+        '0.25',
+        '--restart',
+        'on-failure:3',
+        id,
+      ])
+      assert.equal(up.code, 0, up.stderr)
+      assert.equal(up.stdout.trim(), id)
+      assert.equal(await cat(memExpr), String(128 * 1024 * 1024))
+      assert.equal(
+        await cat('cat /sys/fs/cgroup/pids/pids.max 2>/dev/null || cat /sys/fs/cgroup/pids.max'),
+        '77',
+      )
+      assert.equal(
+        await cat(
+          'cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us 2>/dev/null || cut -d" " -f1 /sys/fs/cgroup/cpu.max',
+        ),
+        '25000',
+      )
+      const hc = JSON.parse((await d.docker(['inspect', id])).stdout)[0].HostConfig
+      assert.equal(hc.Memory, 128 * 1024 * 1024)
+      assert.equal(hc.PidsLimit, 77)
+      assert.equal(hc.NanoCpus, 250_000_000)
+      assert.deepEqual(hc.RestartPolicy, { Name: 'on-failure', MaximumRetryCount: 3 })
+      const b = await d.berth(['update', '--memory', '96m', id])
+      assert.equal(b.code, 0, b.stderr)
+      assert.equal(await cat(memExpr), String(96 * 1024 * 1024))
+      const conflict = await d.docker(['update', '--cpu-quota', '10000', id])
+      assert.notEqual(conflict.code, 0)
+      assert.match(conflict.stderr, /CPU Quota cannot be updated as NanoCPUs has already been set/)
+      const tiny = await d.docker(['update', '-m', '1m', id])
+      assert.match(tiny.stderr, /Minimum memory limit allowed is 6MB/)
+    } finally {
+      await d.docker(['rm', '-f', id])
+    }
+    const auto = (await d.docker(['create', '--rm', 'busybox', 'true'])).stdout.trim()
+    const refused = await d.docker(['update', '--restart', 'always', auto])
+    assert.notEqual(refused.code, 0)
+    assert.match(
+      refused.stderr,
+      /Restart policy cannot be updated because AutoRemove is enabled for the container/,
+    )
+    await d.docker(['rm', '-f', auto])
+  })
+
   it('sets user, workdir, env and hostname', async () => {
     const out = await run([
       '-u',

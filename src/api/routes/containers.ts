@@ -5,6 +5,7 @@ import type { ImageServiceContract } from '../../image/image-service-contract.ts
 import { InvalidArgumentError } from '../../lib/errors.ts'
 import { statusText, toCreateSpec, toInspect, toSummary } from '../codec/containers.ts'
 import { toStatsJson } from '../codec/stats.ts'
+import { toUpdateRequest } from '../codec/update.ts'
 import { bool, filters, int, str } from '../query.ts'
 import { type ApiReply, type ApiRequest, del, get, json, noContent, post, type Route } from '../router.ts'
 import { MULTIPLEXED, RAW_STREAM } from '../stream/multiplex.ts'
@@ -47,6 +48,10 @@ export function containerRoutes(d: ContainerRouteDeps): Route[] {
     post('/containers/:id/unpause', async (req) => {
       await d.containers.unpause(req.params.id!)
       return noContent()
+    }),
+    post('/containers/:id/update', async (req) => {
+      const { warnings } = await d.containers.update(req.params.id!, toUpdateRequest(await req.json()))
+      return json({ Warnings: warnings })
     }),
     post('/containers/:id/rename', async (req) => {
       await d.containers.rename(req.params.id!, str(req, 'name') ?? '')

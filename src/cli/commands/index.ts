@@ -29,6 +29,7 @@ const container: Record<string, Loader> = {
   diff: () => import('./container/diff.ts'),
   export: () => import('./container/export.ts'),
   port: () => import('./container/port.ts'),
+  update: () => import('./container/update.ts'),
 }
 
 const image: Record<string, Loader> = {
@@ -116,6 +117,7 @@ export const TOP_LEVEL: Record<string, Loader> = {
   diff: container.diff as Loader,
   export: container.export as Loader,
   port: container.port as Loader,
+  update: container.update as Loader,
   inspect: () => import('./inspect.ts'),
   images: image.ls as Loader,
   rmi: image.rm as Loader,
