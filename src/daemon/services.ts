@@ -11,6 +11,7 @@ import { distributionRoutes } from '../api/routes/distribution.ts'
 import { execRoutes } from '../api/routes/exec.ts'
 import { imageRoutes } from '../api/routes/images.ts'
 import { networkRoutes } from '../api/routes/networks.ts'
+import { swarmRoutes } from '../api/routes/swarm.ts'
 import { systemRoutes } from '../api/routes/system.ts'
 import { volumeRoutes } from '../api/routes/volumes.ts'
 import { BuildService } from '../build/index.ts'
@@ -174,6 +175,7 @@ export async function buildServices(o: ServiceOptions): Promise<Services> {
       ...archiveRoutes(archive),
       ...commitRoutes(new CommitService({ containers, images, publisher: events, log: o.log })),
       ...networkRoutes({ networks, connect: new NetworkConnectService(attach, containers) }),
+      ...swarmRoutes(),
       ...buildRoutes(builder),
     ],
     o.log,

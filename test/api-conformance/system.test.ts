@@ -183,4 +183,18 @@ describe('API conformance: system', { skip }, () => {
       ['tag', 'untag'],
     )
   })
+
+  it('answers like an engine outside a swarm: no plugins, swarm endpoints 503', async () => {
+    assert.deepEqual(
+      assertConforms('PluginList', await s.app.inject({ method: 'GET', url: '/v1.47/plugins' })),
+      [],
+    )
+    for (const path of ['/swarm', '/nodes', '/services', '/tasks', '/secrets', '/configs']) {
+      assertError(
+        await s.app.inject({ method: 'GET', url: `/v1.47${path}` }),
+        503,
+        /This node is not a swarm manager/,
+      )
+    }
+  })
 })
