@@ -133,7 +133,11 @@ function parseSecurityOpt(opts: string[]): {
     const [k = '', v = 'true'] = o.includes('=') ? o.split(/=(.*)/s) : o.split(/:(.*)/s)
     if (k === 'no-new-privileges') noNewPrivileges = v !== 'false'
     else if (k === 'seccomp' && v === 'unconfined') seccomp = 'unconfined'
-    else if (k === 'seccomp') throw new InvalidArgumentError('custom seccomp profiles are not supported yet')
+    // The docker CLI sends the profile file's content (JSON); resolved against the caps in oci-spec.
+    else if (k === 'seccomp' && v.trimStart().startsWith('{')) seccomp = { dockerProfile: v }
+    else if (k === 'seccomp' && v === 'builtin') seccomp = 'default'
+    else if (k === 'seccomp')
+      throw new InvalidArgumentError(`opening seccomp profile (${v}) failed: not a JSON profile`)
     else if (k === 'systempaths' && v === 'unconfined') unmask = true
     else if (k === 'apparmor' || k === 'label') continue
     else throw new InvalidArgumentError(`invalid --security-opt: ${o}`)

@@ -5,6 +5,7 @@
 import { InvalidArgumentError } from '../lib/errors.ts'
 import { resolveCapabilities } from './capabilities.ts'
 import { defaultSeccompProfile, type OciSeccomp } from './seccomp-default.ts'
+import { resolveSeccompProfile } from './seccomp-profile.ts'
 
 export interface OciMount {
   destination: string
@@ -97,7 +98,7 @@ export interface OciSpecInput {
   sysctls?: Record<string, string>
   /** `default`: Docker's profile for the container's capabilities; `unconfined`: none; or an OCI
    *  `linux.seccomp` object used as is. Privileged containers get none. */
-  seccomp?: 'default' | 'unconfined' | OciSeccomp
+  seccomp?: 'default' | 'unconfined' | OciSeccomp | { dockerProfile: string }
   /** security-opt systempaths=unconfined: no masked or read-only /proc paths. */
   unmaskSystemPaths?: boolean
   /** Docker's --init: host path of the init (tini), bound read-only at /sbin/docker-init. */
@@ -189,7 +190,12 @@ export function buildOciSpec(input: OciSpecInput): Record<string, unknown> {
   if (Object.keys(sysctls).length > 0) linux.sysctl = sysctls
   const seccomp = input.privileged || input.seccomp === 'unconfined' ? undefined : input.seccomp
   if (seccomp !== undefined) {
-    linux.seccomp = seccomp === 'default' ? defaultSeccompProfile(caps, input.host.arch) : seccomp
+    linux.seccomp =
+      seccomp === 'default'
+        ? defaultSeccompProfile(caps, input.host.arch)
+        : 'dockerProfile' in seccomp
+          ? resolveSeccompProfile(seccomp.dockerProfile, caps, input.host.arch)
+          : seccomp
   }
   const spec: Record<string, unknown> = {
     ociVersion: '1.0.2',

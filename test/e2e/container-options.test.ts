@@ -2,6 +2,8 @@
 // limits reach the cgroup, security options reach the process, restart policies and wait
 // conditions behave as Docker's.
 import assert from 'node:assert/strict'
+import { writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { e2eSkipReason, sleep, TestDaemon } from '../support/daemon.ts'
 
@@ -111,6 +113,50 @@ describe('container options', { skip }, () => {
       /Restart policy cannot be updated because AutoRemove is enabled for the container/,
     )
     await d.docker(['rm', '-f', auto])
+  })
+
+  it('applies a Docker-format seccomp profile from a file (docker and berth), unconfined and default', async () => {
+    const profile = join(d.dir, 'no-mkdir.json')
+    await writeFile(
+      profile,
+      JSON.stringify({
+        defaultAction: 'SCMP_ACT_ALLOW',
+        archMap: [{ architecture: 'SCMP_ARCH_X86_64', subArchitectures: ['SCMP_ARCH_X86', 'SCMP_ARCH_X32'] }],
+        syscalls: [
+          { names: ['mkdir', 'mkdirat'], action: 'SCMP_ACT_ERRNO', errnoRet: 1 },
+          // Applies only to containers holding CAP_SYS_ADMIN (this one does not): chmod stays allowed.
+          { names: ['chmod', 'fchmodat'], action: 'SCMP_ACT_ERRNO', includes: { caps: ['CAP_SYS_ADMIN'] } },
+        ],
+      }),
+    )
+    for (const cli of ['docker', 'berth'] as const) {
+      const r = await d[cli]([
+        'run',
+        '--rm',
+        '--security-opt',
+        `seccomp=${profile}`,
+        'busybox',
+        'sh',
+        '-c',
+        'touch /tmp/f && chmod 600 /tmp/f && echo chmod-ok; mkdir /tmp/d',
+      ])
+      assert.equal(r.code, 1, `${cli}: ${r.stderr}`)
+      assert.match(r.stdout, /chmod-ok/)
+      assert.match(r.stderr, /Operation not permitted/)
+    }
+    assert.equal(
+      await run(['--security-opt', 'seccomp=unconfined', 'busybox', 'sh', '-c', 'mkdir /tmp/d && echo ok']),
+      'ok',
+    )
+    const bad = await d.docker([
+      'run',
+      '--rm',
+      '--security-opt',
+      'seccomp={"defaultAction": 3}',
+      'busybox',
+      'true',
+    ])
+    assert.notEqual(bad.code, 0)
   })
 
   it('sets user, workdir, env and hostname', async () => {
