@@ -17,6 +17,9 @@ export interface BundleContext {
   /** Host path of a static init (tini-static) for --init. */
   initPath: string
   host: HostFacts
+  /** Init pid of another running container (for `--pid`/`--ipc container:<ref>`).
+   *  @throws NotFoundError, NotRunningError. */
+  peerPid?: (ref: string) => number
 }
 
 export async function writeBundle(rec: ContainerRecord, rootfs: string, ctx: BundleContext): Promise<string> {
@@ -56,10 +59,17 @@ async function toSpecInput(rec: ContainerRecord, rootfs: string, ctx: BundleCont
     mounts: [...etcMounts(rec), ...(await containerMounts(rec)), ...tmpfsMounts(hc.Tmpfs ?? {})],
     namespaces: {
       network: ctx.network,
-      pid: hc.PidMode === 'host' ? { mode: 'host' } : undefined,
-      ipc: hc.IpcMode === 'host' ? { mode: 'host' } : undefined,
+      pid: namespaceOf(hc.PidMode as string | undefined, 'pid', ctx),
+      ipc: namespaceOf(hc.IpcMode as string | undefined, 'ipc', ctx),
       uts: hc.UTSMode === 'host' ? { mode: 'host' } : undefined,
+      cgroup:
+        hc.CgroupnsMode === 'private'
+          ? { mode: 'new' }
+          : hc.CgroupnsMode === 'host'
+            ? { mode: 'host' }
+            : undefined,
     },
+    cgroupParent: (hc.CgroupParent as string | undefined) || undefined,
     resources: resourcesOf(hc),
     sysctls: hc.Sysctls,
     seccomp: sec.seccomp,
@@ -161,4 +171,16 @@ export function resourcesOf(hc: HostConfig): NonNullable<OciSpecInput['resources
     blkioWeight: (hc.BlkioWeight as number | undefined) || undefined,
     oomKillDisable: hc.OomKillDisable || undefined,
   }
+}
+
+/** `host`, `container:<ref>` (the other container's namespace) or a new one. */
+function namespaceOf(
+  mode: string | undefined,
+  kind: 'pid' | 'ipc',
+  ctx: BundleContext,
+): NamespaceMode | undefined {
+  if (mode === 'host') return { mode: 'host' }
+  if (mode?.startsWith('container:') && ctx.peerPid)
+    return { mode: 'path', path: `/proc/${ctx.peerPid(mode.slice('container:'.length))}/ns/${kind}` }
+  return undefined
 }

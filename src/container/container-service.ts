@@ -210,6 +210,7 @@ export class ContainerService {
         network: this.#netnsOf(rec),
         initPath: this.#d.initPath,
         host: this.#d.host,
+        peerPid: (ref) => this.#peerPid(rec, ref),
       })
       await runtime.delete(rec.id, { force: true })
       const t2 = performance.now()
@@ -264,6 +265,17 @@ export class ContainerService {
       if (err instanceof PortAllocatedError || err instanceof NoSuchNetworkError) throw err
       throw new InternalError(message, { cause: err })
     }
+  }
+
+  /** The init pid of a running container whose pid/ipc namespace `rec` joins. Docker only
+   *  lets a container join the IPC namespace of one created with `--ipc shareable`. */
+  #peerPid(rec: ContainerRecord, ref: string): number {
+    const other = this.get(ref)
+    if (other.state.status !== 'running' && other.state.status !== 'paused')
+      throw new NotRunningError(other.id)
+    if (rec.hostConfig.IpcMode === `container:${ref}` && other.hostConfig.IpcMode !== 'shareable')
+      throw new ConflictError(`non-shareable IPC (hint: use IpcMode:shareable for the donor container)`)
+    return other.state.pid
   }
 
   #netnsOf(rec: ContainerRecord): { mode: 'host' } | { mode: 'new' } | { mode: 'path'; path: string } {
@@ -529,6 +541,15 @@ function validateHostConfig(hc: HostConfig): void {
       `invalid restart policy: maximum retry count can only be used with 'on-failure'`,
     )
   }
+  const ipc = String(hc.IpcMode ?? '')
+  if (!['', 'none', 'private', 'shareable', 'host'].includes(ipc) && !/^container:./.test(ipc))
+    throw new InvalidArgumentError(`invalid IPC mode: ${ipc}`)
+  const pid = String(hc.PidMode ?? '')
+  if (!['', 'host'].includes(pid) && !/^container:./.test(pid))
+    throw new InvalidArgumentError(`invalid PID mode: ${pid}`)
+  const cgroupns = String(hc.CgroupnsMode ?? '')
+  if (!['', 'host', 'private'].includes(cgroupns))
+    throw new InvalidArgumentError(`invalid cgroup namespace mode: ${cgroupns}`)
   if (hc.Memory > 0 && hc.Memory < 6 * 1024 * 1024)
     throw new InvalidArgumentError('Minimum memory limit allowed is 6MB')
   if (hc.MemorySwap > 0 && hc.Memory > 0 && hc.MemorySwap < hc.Memory) {

@@ -71,6 +71,8 @@ export interface OciSpecInput {
     uts?: NamespaceMode
     cgroup?: NamespaceMode
   }
+  /** Docker's --cgroup-parent (cgroupfs driver): the cgroup under which the container's is made. */
+  cgroupParent?: string
   resources?: {
     /** Bytes; 0 or unset = unlimited. */
     memory?: number
@@ -180,7 +182,8 @@ export function buildOciSpec(input: OciSpecInput): Record<string, unknown> {
   const unmasked = input.privileged || input.unmaskSystemPaths
   const linux: Record<string, unknown> = {
     namespaces: buildNamespaces(ns, input.host.cgroup.version),
-    cgroupsPath: `/berth/${input.id}`,
+    // Docker's cgroupfs driver: --cgroup-parent replaces the parent (`/docker` there, `/berth` here).
+    cgroupsPath: `${cgroupParentOf(input.cgroupParent)}/${input.id}`,
     resources: buildResources(input),
     devices: [...DEFAULT_DEVICES, ...(input.devices ?? [])].map(toLinuxDevice),
     maskedPaths: unmasked ? [] : MASKED_PATHS,
@@ -209,6 +212,12 @@ export function buildOciSpec(input: OciSpecInput): Record<string, unknown> {
     if (input.domainname) spec.domainname = input.domainname
   }
   return spec
+}
+
+function cgroupParentOf(parent: string | undefined): string {
+  if (!parent) return '/berth'
+  if (parent.split('/').includes('..')) throw new InvalidArgumentError(`invalid cgroup parent: ${parent}`)
+  return `/${parent.replace(/^\/+|\/+$/g, '')}`
 }
 
 function buildNamespaces(

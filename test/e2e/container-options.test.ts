@@ -2,7 +2,8 @@
 // limits reach the cgroup, security options reach the process, restart policies and wait
 // conditions behave as Docker's.
 import assert from 'node:assert/strict'
-import { writeFile } from 'node:fs/promises'
+import { execFileSync } from 'node:child_process'
+import { readlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { e2eSkipReason, sleep, TestDaemon } from '../support/daemon.ts'
@@ -157,6 +158,42 @@ describe('container options', { skip }, () => {
       'true',
     ])
     assert.notEqual(bad.code, 0)
+  })
+
+  it('--pid/--ipc container:, --cgroupns private and --cgroup-parent', async () => {
+    const donor = (
+      await d.docker(['run', '-d', '--ipc', 'shareable', 'busybox', 'sleep', '300'])
+    ).stdout.trim()
+    const plain = (await d.docker(['run', '-d', 'busybox', 'sleep', '301'])).stdout.trim()
+    const parent = `berthtest-${process.pid}`
+    try {
+      assert.match(await run(['--pid', `container:${donor}`, 'busybox', 'ps', '-o', 'args']), /sleep 300/)
+      const nsOf = async (id: string) =>
+        (await d.docker(['exec', id, 'readlink', '/proc/1/ns/ipc'])).stdout.trim()
+      assert.equal(
+        await run(['--ipc', `container:${donor}`, 'busybox', 'readlink', '/proc/self/ns/ipc']),
+        await nsOf(donor),
+      )
+      const refused = await d.docker(['run', '--rm', '--ipc', `container:${plain}`, 'busybox', 'true'])
+      assert.notEqual(refused.code, 0)
+      assert.match(refused.stderr, /non-shareable IPC/)
+      const bad = await d.docker(['run', '--rm', '--ipc', 'bogus', 'busybox', 'true'])
+      assert.match(bad.stderr, /invalid IPC mode: bogus/)
+      const hostNs = (await readlink('/proc/self/ns/cgroup')).trim()
+      assert.notEqual(
+        await run(['--cgroupns', 'private', 'busybox', 'readlink', '/proc/self/ns/cgroup']),
+        hostNs,
+      )
+      const cg = await run(['--cgroup-parent', `/${parent}`, 'busybox', 'cat', '/proc/self/cgroup'])
+      assert.match(cg, new RegExp(`/${parent}/[0-9a-f]{64}`))
+    } finally {
+      await d.docker(['rm', '-f', donor, plain])
+      // The parent cgroup directories the runtime made (one per v1 controller, or one on v2).
+      execFileSync('sh', [
+        '-c',
+        `find /sys/fs/cgroup -maxdepth 2 -type d -name '${parent}' -exec rmdir {} + 2>/dev/null; true`,
+      ])
+    }
   })
 
   it('sets user, workdir, env and hostname', async () => {
