@@ -29,7 +29,7 @@ import {
   NetworkAttach,
   NetworkConnectService,
 } from '../container/index.ts'
-import { EventBus } from '../events/index.ts'
+import { EventBus, EventLog, REPLAY } from '../events/index.ts'
 import { ImageService, type RegistryOptions } from '../image/index.ts'
 import type { Logger } from '../lib/log.ts'
 import { EmbeddedDns } from '../network/dns/index.ts'
@@ -67,6 +67,8 @@ export interface NetworkOptions {
   /** Linux bridge of the default network (dockerd -b). */
   bridgeName: string
   bip?: string
+  /** dockerd --ipv6 --fixed-cidr-v6: the default bridge's IPv6 subnet. */
+  fixedCidrV6?: string
   pools: AddressPool[]
   /** dockerd --dns ('ip' or 'ip:port'). */
   dns: string[]
@@ -88,7 +90,9 @@ export interface Services {
 }
 
 export async function buildServices(o: ServiceOptions): Promise<Services> {
-  const events = new EventBus()
+  // The replay buffer survives restarts: `docker events --since` still sees what came before.
+  const eventLog = new EventLog(join(o.dataRoot, 'events.log'), REPLAY)
+  const events = new EventBus({ log: eventLog, history: await eventLog.load() })
   const images = new ImageService({ root: o.dataRoot, publisher: events, log: o.log, registry: o.registry })
   await images.init()
   const volumes = new VolumeService({ root: o.dataRoot, publisher: events, log: o.log })
@@ -103,6 +107,7 @@ export async function buildServices(o: ServiceOptions): Promise<Services> {
     log: o.log,
     bridgeName: net?.bridgeName ?? 'berth0',
     bip: net?.bip,
+    fixedCidrV6: net?.fixedCidrV6,
     pools: net?.pools ?? DEFAULT_POOLS,
     mtu: net?.mtu,
   })

@@ -1,5 +1,8 @@
 // The daemon's event stream (Engine API /events): publishers emit typed events, subscribers get
-// them live plus a bounded replay buffer for `since`. Filtering lives in filters.ts.
+// them live plus a bounded replay buffer for `since`, kept across restarts by an optional
+// EventLog (event-log.ts). Filtering lives in filters.ts.
+import type { EventLog } from './event-log.ts'
+
 export type EventType =
   | 'container'
   | 'image'
@@ -38,12 +41,21 @@ export interface Subscriber {
   subscribe(fn: (e: EngineEvent) => void): () => void
 }
 
-const REPLAY = 1024
+export const REPLAY = 1024
 
 export class EventBus implements Publisher, Subscriber {
   readonly #listeners = new Set<(e: EngineEvent) => void>()
   readonly #buffer: EngineEvent[] = []
+  readonly #log: EventLog | undefined
   #lastNs = 0n
+
+  /** `history`: events from before this start (the log's newest), oldest first. */
+  constructor(opts: { log?: EventLog; history?: EngineEvent[] } = {}) {
+    this.#log = opts.log
+    for (const e of (opts.history ?? []).slice(-REPLAY)) this.#buffer.push(e)
+    const last = this.#buffer.at(-1)
+    if (last) this.#lastNs = BigInt(last.timeNano)
+  }
 
   publish(type: EventType, action: string, actorId: string, attributes: Record<string, string> = {}): void {
     // Wall-clock time, strictly increasing (events within one millisecond keep their order) and
@@ -66,6 +78,7 @@ export class EventBus implements Publisher, Subscriber {
     }
     this.#buffer.push(e)
     if (this.#buffer.length > REPLAY) this.#buffer.shift()
+    this.#log?.append(e)
     for (const fn of this.#listeners) fn(e)
   }
 

@@ -55,6 +55,20 @@ describe('daemon kill -9 and restart', { skip }, () => {
     assert.equal(quitter.State.ExitCode, 7)
     assert.ok(Date.parse(quitter.State.FinishedAt) > Date.parse(quitter.State.StartedAt))
 
+    // The event log outlived the daemon: events from before the kill replay with --since.
+    const replay = await d.docker([
+      'events',
+      '--since',
+      '0',
+      '--until',
+      String(Math.ceil(Date.now() / 1000)),
+      '--filter',
+      'container=quitter',
+      '--format',
+      '{{.Action}}',
+    ])
+    assert.equal(replay.code, 0, replay.stderr)
+    assert.match(replay.stdout, /^create\nstart\n/)
     assert.equal((await d.berth(['logs', 'quitter'])).stdout, 'bye\n')
     assert.equal((await d.berth(['logs', 'survivor'])).stdout, 'up\n')
     const waiter = d.berth(['wait', 'survivor'])
