@@ -48,6 +48,23 @@ export class ContainerIoService {
     this.#svc = svc
   }
 
+  /** The user typed the detach keys on a TTY attach: the session ends, the container runs on. */
+  detached(ref: string): void {
+    const rec = this.#svc.get(ref)
+    this.#svc.deps.publisher.publish('container', 'detach', rec.id, this.#svc.attrs(rec))
+  }
+
+  /** Resizes the container's TTY (a container without one, or one that just exited, is ignored). */
+  async resize(ref: string, size: { height: number; width: number }): Promise<void> {
+    const rec = this.#svc.get(ref)
+    await this.#svc.deps.runtime.resize(rec.id, size).catch(() => undefined)
+    this.#svc.deps.publisher.publish('container', 'resize', rec.id, {
+      ...this.#svc.attrs(rec),
+      height: String(size.height),
+      width: String(size.width),
+    })
+  }
+
   logs(ref: string, opts: LogsOptions): { tty: boolean; entries: AsyncIterable<LogEntry[]> } {
     const rec = this.#svc.get(ref)
     const driver = rec.hostConfig.LogConfig?.Type

@@ -2,6 +2,7 @@
 
 import type { ContainerIoService, ContainerService, LogEntry } from '../../container/index.ts'
 import type { ImageServiceContract } from '../../image/image-service-contract.ts'
+import { DEFAULT_DETACH_KEYS, DetachScanner, parseDetachKeys } from '../../lib/detach-keys.ts'
 import { InvalidArgumentError } from '../../lib/errors.ts'
 import { statusText, toCreateSpec, toInspect, toSummary } from '../codec/containers.ts'
 import { toStatsJson } from '../codec/stats.ts'
@@ -60,10 +61,7 @@ export function containerRoutes(d: ContainerRouteDeps): Route[] {
     post('/containers/:id/wait', (req) => containerWait(d, req)),
     post('/containers/:id/attach', (req) => containerAttach(d, req)),
     post('/containers/:id/resize', async (req) => {
-      const rec = d.containers.get(req.params.id!)
-      await d.containers.deps.runtime
-        .resize(rec.id, { height: int(req, 'h') ?? 0, width: int(req, 'w') ?? 0 })
-        .catch(() => undefined)
+      await d.io.resize(req.params.id!, { height: int(req, 'h') ?? 0, width: int(req, 'w') ?? 0 })
       return { kind: 'empty', status: 200 }
     }),
     del('/containers/:id', async (req) => {
@@ -246,6 +244,8 @@ export async function* encodeEntries(
 }
 
 async function containerAttach(d: ContainerRouteDeps, req: ApiRequest): Promise<ApiReply> {
+  const detachKeys = str(req, 'detachKeys')
+  const keys = parseDetachKeys(detachKeys || DEFAULT_DETACH_KEYS)
   const session = await d.io.attach(req.params.id!, {
     stdin: bool(req, 'stdin'),
     logs: bool(req, 'logs'),
@@ -262,7 +262,16 @@ async function containerAttach(d: ContainerRouteDeps, req: ApiRequest): Promise<
       conn.on('error', () => conn.destroy())
       if (session.stdin) {
         const input = session.stdin
-        conn.on('data', (c: Buffer) => input.write(c))
+        // As dockerd: on a TTY the detach keys end the session (the docker CLI relies on it).
+        const scanner = new DetachScanner(session.tty ? keys : Buffer.alloc(0))
+        conn.on('data', (c: Buffer) => {
+          const { forward, detach } = scanner.push(c)
+          if (forward.length > 0) input.write(forward)
+          if (detach) {
+            d.io.detached(req.params.id!)
+            conn.destroy()
+          }
+        })
         conn.on('end', () => input.end())
       }
       for await (const chunk of encodeEntries(session.output, {
