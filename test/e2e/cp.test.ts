@@ -135,6 +135,30 @@ describe('cp and the archive API', { skip }, () => {
     }
   })
 
+  it('copies special names both ways: spaces, unicode, a leading dash, a 150-character name', async () => {
+    const names = ['with space.txt', 'grüße-✓.txt', '-dash.txt', `${'n'.repeat(150)}.txt`]
+    const src = join(host, 'special')
+    await mkdir(src, { recursive: true })
+    for (const n of names) await writeFile(join(src, n), `content of ${n}\n`)
+    await docker(['run', '-d', '--name', 'special1', 'busybox', 'sleep', '300'])
+    try {
+      await docker(['cp', src, 'special1:/sp'])
+      const listing = (
+        await docker(['exec', 'special1', 'sh', '-c', 'cd /sp && for f in *; do echo "$f"; done'])
+      )
+        .split('\n')
+        .sort()
+      assert.deepEqual(listing, [...names].sort())
+      const back = join(host, 'special-back')
+      await docker(['cp', 'special1:/sp', back])
+      for (const n of names) assert.equal(await readFile(join(back, n), 'utf8'), `content of ${n}\n`)
+      await docker(['cp', join(src, 'with space.txt'), 'special1:/sp/renamed file'])
+      assert.equal(await docker(['exec', 'special1', 'cat', '/sp/renamed file']), 'content of with space.txt')
+    } finally {
+      await d.docker(['rm', '-f', 'special1'])
+    }
+  })
+
   it('works on a stopped container, and paths in volumes reach the volume', async () => {
     await docker([
       'create',
