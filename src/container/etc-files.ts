@@ -10,6 +10,8 @@ const DEFAULT_DNS = ['8.8.8.8', '8.8.4.4']
 export interface EtcNetworkInfo {
   /** The container's own addresses, the main one first ("<ip>\t<hostname>" lines). */
   addresses: string[]
+  /** The main endpoint's IPv6 address (EnableIPv6 networks), listed after the IPv4 one. */
+  addresses6?: string[]
   /** Extra "<ip>\t<names>" lines: --link entries on the default bridge. */
   links: string[]
   /** What `host-gateway` in --add-host stands for: the default bridge's gateway. */
@@ -35,7 +37,9 @@ export async function writeEtcFiles(
     return `${ip === 'host-gateway' && net?.hostGateway ? net.hostGateway : ip}\t${h.slice(0, i)}`
   })
   const fqdn = rec.config.Domainname ? `${hostname}.${rec.config.Domainname} ${hostname}` : hostname
-  const own = (net?.addresses ?? []).slice(0, 1).map((ip) => `${ip}\t${fqdn}`)
+  const own = [...(net?.addresses ?? []).slice(0, 1), ...(net?.addresses6 ?? [])].map(
+    (ip) => `${ip}\t${fqdn}`,
+  )
   await writeFile(rec.hostsPath, [hosts.trimEnd(), ...extra, ...(net?.links ?? []), ...own].join('\n') + '\n')
   let resolv = resolvConf(await readOr(hostResolvConf, ''), rec, host, net?.defaultDns)
   if (net?.nameservers?.length)

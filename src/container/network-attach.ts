@@ -258,11 +258,13 @@ export class NetworkAttach {
   #etcInfo(rec: ContainerRecord): EtcNetworkInfo {
     const entries = Object.entries(rec.networking?.networks ?? {})
     const addresses = entries.map(([, e]) => e.endpoint?.ipAddress).filter((a): a is string => !!a)
+    const main6 = entries[0]?.[1].endpoint?.ipv6Address
     const bridge = this.#d.networks.all().find((n) => n.name === 'bridge')
     const mainNet = entries[0] ? this.#d.networks.get(entries[0][0]) : undefined
     const userDefined = mainNet !== undefined && !mainNet.predefined
     return {
       addresses,
+      ...(main6 ? { addresses6: [main6] } : {}),
       links: mainNet?.name === 'bridge' ? this.#links(rec) : [],
       hostGateway: bridge?.subnets[0]?.gateway,
       nameservers: userDefined && this.#d.embeddedDns ? [mainNet.subnets[0]!.gateway] : undefined,
@@ -306,9 +308,9 @@ function hostOf(s: string): string {
 }
 
 function validateRequest(net: NetworkRecord, req: EndpointRequest, hc: HostConfig): void {
-  if (req.ipv4Address && net.predefined)
+  if ((req.ipv4Address || req.ipv6Address) && net.predefined)
     throw new InvalidArgumentError('user specified IP address is supported on user defined networks only')
-  if (req.ipv4Address && !net.userSubnet)
+  if ((req.ipv4Address && !net.userSubnet) || (req.ipv6Address && !net.enableIPv6))
     throw new InvalidArgumentError(
       'user specified IP address is supported only when connecting to networks with user configured subnets',
     )

@@ -27,6 +27,8 @@ export interface DaemonConfig {
   bridge: string
   /** The default bridge's address and prefix (--bip), e.g. 172.17.0.1/16. */
   bip?: string
+  /** --fixed-cidr-v6 with --ipv6: the default bridge's IPv6 subnet (IPv4-only without it). */
+  fixedCidrV6?: string
   /** --default-address-pool entries ("base=10.10.0.0/16,size=24"). */
   defaultAddressPools: string[]
   /** --dns: nameservers for containers on the default bridge and upstreams of the embedded DNS
@@ -65,6 +67,8 @@ A container engine that speaks the Docker Engine API
 Options:
   -b, --bridge string           Attach containers to a network bridge (default "berth0")
       --bip string              Specify default-bridge IP
+      --ipv6                    Enable IPv6 networking on the default bridge
+      --fixed-cidr-v6 string    IPv6 subnet of the default bridge (needed with --ipv6)
       --default-address-pool    Default address pools for node specific local networks
       --dns list                DNS server to use
       --mtu int                 Set the containers network MTU
@@ -114,6 +118,7 @@ const VALUE_FLAGS: Record<string, string> = {
   '-b': 'bridge',
   '--bridge': 'bridge',
   '--bip': 'bip',
+  '--fixed-cidr-v6': 'fixed-cidr-v6',
   '--default-address-pool': 'default-address-pool',
   '--dns': 'dns',
   '--mtu': 'mtu',
@@ -124,6 +129,7 @@ const BOOL_FLAGS: Record<string, string> = {
   '--tls': 'tls',
   '-D': 'debug',
   '--debug': 'debug',
+  '--ipv6': 'ipv6',
 }
 
 export function parseDaemonArgs(argv: string[]): ParsedArgs {
@@ -229,7 +235,7 @@ export function validateMirror(raw: string): string {
 function networkConfig(
   file: Record<string, unknown>,
   flags: Map<string, string[]>,
-): Pick<DaemonConfig, 'bridge' | 'bip' | 'defaultAddressPools' | 'dns' | 'mtu' | 'nftTable'> {
+): Pick<DaemonConfig, 'bridge' | 'bip' | 'fixedCidrV6' | 'defaultAddressPools' | 'dns' | 'mtu' | 'nftTable'> {
   const last = (k: string) => flags.get(k)?.at(-1)
   const fileStr = (k: string) => (typeof file[k] === 'string' ? (file[k] as string) : undefined)
   const filePools = Array.isArray(file['default-address-pools'])
@@ -243,8 +249,15 @@ function networkConfig(
   const nftTable = last('nft-table') ?? DEFAULTS.nftTable
   if (!/^[A-Za-z][A-Za-z0-9_-]{0,31}$/.test(nftTable))
     throw new InvalidArgumentError(`invalid nft table name: ${nftTable}`)
+  const ipv6 = (last('ipv6') ?? String(file.ipv6 === true)) === 'true'
+  const fixedCidrV6 = last('fixed-cidr-v6') ?? fileStr('fixed-cidr-v6')
+  if (ipv6 && !fixedCidrV6)
+    throw new InvalidArgumentError(
+      'could not find an available, non-overlapping IPv6 address pool among the defaults to assign to the network (--ipv6 needs --fixed-cidr-v6)',
+    )
   return {
     bridge: last('bridge') ?? fileStr('bridge') ?? DEFAULTS.bridge,
+    ...(ipv6 ? { fixedCidrV6 } : {}),
     bip: last('bip') ?? fileStr('bip'),
     defaultAddressPools: [...filePools, ...(flags.get('default-address-pool') ?? [])],
     dns: [

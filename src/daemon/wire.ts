@@ -37,6 +37,7 @@ export async function wire(cfg: DaemonConfig, log: Logger): Promise<Services> {
       kernel: new LinuxKernel({ nftTable: cfg.nftTable, log }),
       bridgeName: cfg.bridge,
       bip: cfg.bip,
+      fixedCidrV6: cfg.fixedCidrV6,
       pools: cfg.defaultAddressPools.length ? cfg.defaultAddressPools.map(parseAddressPool) : DEFAULT_POOLS,
       dns: cfg.dns,
       hostResolvers: await hostResolvers(),

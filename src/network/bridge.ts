@@ -1,6 +1,6 @@
 // The bridge driver's kernel work through iproute2: a network's Linux bridge, and one veth pair
 // per endpoint (host side on the bridge, `ethN` inside the container's namespace with its MAC,
-// address and default route). Batched: one `ip -batch` per namespace side. Holds no state.
+// addresses (IPv4, and IPv6 on EnableIPv6 networks) and default routes). Batched: one `ip -batch` per namespace side. Holds no state.
 import { existsSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { run } from '../lib/exec.ts'
@@ -19,6 +19,10 @@ export interface VethSpec {
   mtu: number
   /** Default route through this gateway, or none (internal networks, secondary networks). */
   gateway?: string
+  /** "fd00:db8:1::2/64" on networks with EnableIPv6 (added without duplicate detection). */
+  address6?: string
+  /** IPv6 default route through this gateway. */
+  gateway6?: string
 }
 
 /** `ip -n` takes a name under /run/netns; a relative path from there reaches /proc/<pid>/ns/net
@@ -39,10 +43,19 @@ export function bridgeExists(name: string): boolean {
 
 /** Creates (or adopts) the bridge, sets its gateway address and MTU, brings it up, and lets
  *  DNAT to 127.0.0.1-published ports route to it. Idempotent. */
-export async function ensureBridge(name: string, gatewayCidr: string, mtu: number): Promise<void> {
+export async function ensureBridge(
+  name: string,
+  gatewayCidr: string,
+  mtu: number,
+  gateway6Cidr?: string,
+): Promise<void> {
   await mkdir('/run/netns', { recursive: true })
-  const lines = bridgeExists(name) ? [] : [`link add name ${name} mtu ${mtu} type bridge`]
-  lines.push(`addr replace ${gatewayCidr} dev ${name}`, `link set ${name} up`)
+  const fresh = !bridgeExists(name)
+  if (fresh) await batch([`link add name ${name} mtu ${mtu} type bridge`])
+  if (gateway6Cidr) await writeFile(`/proc/sys/net/ipv6/conf/${name}/disable_ipv6`, '0')
+  const lines = [`addr replace ${gatewayCidr} dev ${name}`]
+  if (gateway6Cidr) lines.push(`addr replace ${gateway6Cidr} dev ${name} nodad`)
+  lines.push(`link set ${name} up`)
   await batch(lines)
   await writeFile(`/proc/sys/net/ipv4/conf/${name}/route_localnet`, '1')
 }
@@ -56,8 +69,11 @@ export async function addVeth(v: VethSpec): Promise<void> {
   await batch([
     `link add ${v.hostVeth} mtu ${v.mtu} master ${v.bridge} up type veth peer name ${v.ifname} address ${v.mac} mtu ${v.mtu} netns ${v.pid}`,
   ])
-  const inner = ['link set lo up', `addr add ${v.address} dev ${v.ifname}`, `link set ${v.ifname} up`]
+  const inner = ['link set lo up', `addr add ${v.address} dev ${v.ifname}`]
+  if (v.address6) inner.push(`addr add ${v.address6} dev ${v.ifname} nodad`)
+  inner.push(`link set ${v.ifname} up`)
   if (v.gateway) inner.push(`route replace default via ${v.gateway} dev ${v.ifname}`)
+  if (v.gateway6) inner.push(`route replace ::/0 via ${v.gateway6} dev ${v.ifname}`)
   await batch(inner, v.pid)
 }
 
@@ -72,4 +88,9 @@ export async function delVeth(pid: number, ifname: string, hostVeth: string): Pr
 /** Docker sets ip_forward when it creates its first bridge. */
 export async function enableForwarding(): Promise<void> {
   await writeFile('/proc/sys/net/ipv4/ip_forward', '1')
+}
+
+/** Docker sets IPv6 forwarding when it creates its first IPv6 bridge. */
+export async function enableForwarding6(): Promise<void> {
+  await writeFile('/proc/sys/net/ipv6/conf/all/forwarding', '1')
 }

@@ -8,10 +8,18 @@ import { newId, shortId } from '../lib/ids.ts'
 import type { Logger } from '../lib/log.ts'
 import type { DnsRecordSource } from './dns/index.ts'
 import { ActiveEndpointsError } from './errors.ts'
-import { allocateIpv4, macForIp } from './ipam.ts'
+import type { FirewallPort } from './firewall.ts'
+import { allocateIpv4, allocateIpv6, macForIp, subnet6 } from './ipam.ts'
+import { canonicalIp6 } from './ipnet6.ts'
 import type { NetworkKernel } from './kernel.ts'
 import { allocatePorts, type PortRequest, portKey } from './ports.ts'
-import type { ContainerEndpoint, EndpointRecord, EndpointRequest, NetworkRecord } from './types.ts'
+import type {
+  ContainerEndpoint,
+  EndpointRecord,
+  EndpointRequest,
+  NetworkRecord,
+  PortMapping,
+} from './types.ts'
 
 export interface EndpointsDeps {
   kernel: NetworkKernel
@@ -45,11 +53,13 @@ export class Endpoints {
       throw new ForbiddenError(`endpoint with name ${ctr.name} already exists in network ${net.name}`)
     const endpointId = newId()
     const addr = net.driver === 'bridge' ? allocateIpv4(net, req.ipv4Address) : undefined
+    const addr6 = net.driver === 'bridge' ? allocateIpv6(net, req.ipv6Address) : undefined
     const ep: EndpointRecord = {
       containerId: ctr.id,
       name: ctr.name,
       endpointId,
       ipv4: addr?.ip ?? '',
+      ...(addr6 ? { ipv6: addr6.ip } : {}),
       macAddress: addr ? req.macAddress || macForIp(addr.ip) : '',
       ifname: opts.ifname,
       hostVeth: `veth${endpointId.slice(0, 11)}`,
@@ -97,6 +107,8 @@ export class Endpoints {
     const ep = net.endpoints[containerId]
     if (!ep || net.driver !== 'bridge') return
     const sub = net.subnets[0]!
+    const sub6 = ep.ipv6 ? subnet6(net) : undefined
+    const route = opts.defaultRoute && !net.internal
     await Promise.all([
       this.#d.kernel.addVeth({
         pid,
@@ -106,9 +118,15 @@ export class Endpoints {
         mac: ep.macAddress,
         address: `${ep.ipv4}/${sub.subnet.split('/')[1]}`,
         mtu: net.mtu,
-        gateway: opts.defaultRoute && !net.internal ? sub.gateway : undefined,
+        gateway: route ? sub.gateway : undefined,
+        ...(sub6
+          ? {
+              address6: `${ep.ipv6}/${sub6.subnet.split('/')[1]}`,
+              gateway6: route ? sub6.gateway : undefined,
+            }
+          : {}),
       }),
-      this.#d.kernel.addPorts(ep.ports.map((p) => ({ ...p, containerIp: ep.ipv4 }))),
+      this.#d.kernel.addPorts(ep.ports.map((p) => portOf(p, ep))),
     ])
   }
 
@@ -129,8 +147,7 @@ export class Endpoints {
       this.#d.log.warn('network record save failed', { network: net.name, err: String(err) }),
     )
     const work: Promise<unknown>[] = []
-    if (ep.ports.length > 0)
-      work.push(this.#d.kernel.removePorts(ep.ports.map((p) => ({ ...p, containerIp: ep.ipv4 }))))
+    if (ep.ports.length > 0) work.push(this.#d.kernel.removePorts(ep.ports.map((p) => portOf(p, ep))))
     if (opts.pid && net.driver === 'bridge')
       work.push(this.#d.kernel.delVeth(opts.pid, ep.ifname, ep.hostVeth))
     const results = await Promise.allSettled(work)
@@ -180,8 +197,16 @@ export class Endpoints {
   /** What a container record shows for this endpoint (inspect's EndpointSettings). */
   view(net: NetworkRecord, ep: EndpointRecord): ContainerEndpoint {
     const sub = net.subnets[0]
+    const sub6 = ep.ipv6 ? subnet6(net) : undefined
     const userDefined = !net.predefined
     return {
+      ...(sub6 && ep.ipv6
+        ? {
+            ipv6Address: ep.ipv6,
+            ipv6PrefixLen: Number(sub6.subnet.split('/')[1]),
+            ipv6Gateway: sub6.gateway,
+          }
+        : {}),
       networkId: net.id,
       endpointId: ep.endpointId,
       ipAddress: ep.ipv4,
@@ -221,14 +246,20 @@ export class Endpoints {
             (q.length >= 12 && e.containerId.startsWith(q)),
         )
         if (hits.length === 0) return undefined
-        return family === 4 ? hits.map((e) => e.ipv4).filter(Boolean) : []
+        return hits.map((e) => (family === 4 ? e.ipv4 : e.ipv6) ?? '').filter(Boolean)
       },
       reverse: (scope, ip) => {
         const net = find(scope)
         if (!net || net.predefined) return undefined
-        const ep = Object.values(net.endpoints).find((e) => e.ipv4 === ip)
+        const ip6 = ip.includes(':') ? canonicalIp6(ip) : undefined
+        const ep = Object.values(net.endpoints).find((e) => e.ipv4 === ip || (ip6 && e.ipv6 === ip6))
         return ep ? `${ep.name}.${net.name}` : undefined
       },
     }
   }
+}
+
+/** A published port as the firewall takes it: to the endpoint's IPv4 and IPv6 addresses. */
+export function portOf(p: PortMapping, ep: EndpointRecord): FirewallPort {
+  return { ...p, containerIp: ep.ipv4, ...(ep.ipv6 ? { containerIp6: ep.ipv6 } : {}) }
 }

@@ -1,14 +1,17 @@
-// berth's firewall: one nftables table of its own (default `berth`), changed only in atomic
-// `nft -f` batches. Per network: masquerade out, ICC, isolation from other berth networks,
+// berth's firewall: one nftables table of its own (default `berth`, family ip; its IPv6 twin
+// is in firewall6.ts), changed only in atomic `nft -f` batches. Per network: masquerade out, ICC, isolation from other berth networks,
 // --internal; per container: published ports as DNAT map elements (no userland proxy), with
 // route_localnet masquerade for 127.0.0.1 and hairpin masquerade. When the host's iptables
 // FORWARD policy is DROP (Docker installed), it also accepts its bridges' traffic there.
+import { existsSync } from 'node:fs'
 import { run } from '../lib/exec.ts'
 import type { Logger } from '../lib/log.ts'
+import { networkLines6, portLines6, tableScript6 } from './firewall6.ts'
 import type { PortMapping } from './types.ts'
 
 const NFT = '/usr/sbin/nft'
 const IPTABLES = '/usr/sbin/iptables'
+const IP6TABLES = '/usr/sbin/ip6tables'
 
 export interface FirewallNetwork {
   bridge: string
@@ -18,11 +21,17 @@ export interface FirewallNetwork {
   icc: boolean
   internal: boolean
   masquerade: boolean
+  /** IPv6 subnet (EnableIPv6): the same rules again in the `ip6` table (firewall6.ts). */
+  subnet6?: string
 }
 
 export interface FirewallPort extends PortMapping {
   containerIp: string
+  /** The container's IPv6 address: ports on any address are published over IPv6 too. */
+  containerIp6?: string
 }
+
+export type Family = 'ip' | 'ip6'
 
 const chainIn = (n: FirewallNetwork) => `nw-${n.bridge}-in`
 const chainOut = (n: FirewallNetwork) => `nw-${n.bridge}-out`
@@ -72,9 +81,16 @@ export function tableScript(table: string, nets: FirewallNetwork[], ports: Firew
   return `${lines.join('\n')}\n`
 }
 
-export function networkLines(table: string, n: FirewallNetwork, op: 'add' | 'delete'): string[] {
-  const t = `ip ${table}`
+export function networkLines(
+  table: string,
+  n: FirewallNetwork,
+  op: 'add' | 'delete',
+  family: Family = 'ip',
+): string[] {
+  const t = `${family} ${table}`
   const br = `"${n.bridge}"`
+  // The embedded DNS listens on the IPv4 gateway only.
+  if (family === 'ip6') n = { ...n, subnet: n.subnet6 ?? '', gateway: undefined }
   if (op === 'delete') {
     return [
       `delete element ${t} fwd_in { ${br} }`,
@@ -130,10 +146,16 @@ export function portLines(table: string, ports: FirewallPort[], op: 'add' | 'del
   return out
 }
 
+/** Whether the kernel has IPv6 at all (not booted with ipv6.disable=1): the ip6 table needs it. */
+export function hostHasIpv6(): boolean {
+  return existsSync('/proc/sys/net/ipv6/conf/all/disable_ipv6')
+}
+
 export class NftFirewall {
   readonly table: string
   readonly #log: Logger
   #forwardDrop = false
+  #forwardDrop6 = false
 
   constructor(table: string, log: Logger) {
     this.table = table
@@ -142,29 +164,47 @@ export class NftFirewall {
 
   /** Rebuilds the table from scratch (daemon start, restore after a crash). */
   async init(nets: FirewallNetwork[], ports: FirewallPort[]): Promise<void> {
-    await this.#apply(tableScript(this.table, nets, ports))
+    const v6 = hostHasIpv6() ? tableScript6(this.table, nets, ports) : ''
+    await this.#apply(tableScript(this.table, nets, ports) + v6)
     const fwd = await run(IPTABLES, ['-w', '-S', 'FORWARD'], { allowFailure: true }).catch(() => undefined)
     this.#forwardDrop = fwd?.stdout.includes('-P FORWARD DROP') ?? false
-    for (const n of nets) await this.#iptablesAccept(n.bridge, 'add')
+    if (hostHasIpv6()) {
+      const fwd6 = await run(IP6TABLES, ['-w', '-S', 'FORWARD'], { allowFailure: true }).catch(
+        () => undefined,
+      )
+      this.#forwardDrop6 = fwd6?.stdout.includes('-P FORWARD DROP') ?? false
+    }
+    for (const n of nets) {
+      await this.#iptablesAccept(n.bridge, 'add')
+      if (n.subnet6) await this.#iptablesAccept(n.bridge, 'add', IP6TABLES)
+    }
   }
 
   async addNetwork(n: FirewallNetwork): Promise<void> {
-    await this.#apply(networkLines(this.table, n, 'add').join('\n'))
+    await this.#apply(
+      [...networkLines(this.table, n, 'add'), ...networkLines6(this.table, n, 'add')].join('\n'),
+    )
     await this.#iptablesAccept(n.bridge, 'add')
+    if (n.subnet6) await this.#iptablesAccept(n.bridge, 'add', IP6TABLES)
   }
 
   async removeNetwork(n: FirewallNetwork): Promise<void> {
-    await this.#apply(networkLines(this.table, n, 'delete').join('\n'))
+    await this.#apply(
+      [...networkLines(this.table, n, 'delete'), ...networkLines6(this.table, n, 'delete')].join('\n'),
+    )
     await this.#iptablesAccept(n.bridge, 'delete')
+    if (n.subnet6) await this.#iptablesAccept(n.bridge, 'delete', IP6TABLES)
   }
 
   async addPorts(ports: FirewallPort[]): Promise<void> {
-    await this.#apply(portLines(this.table, ports, 'add').join('\n'))
+    await this.#apply(
+      [...portLines(this.table, ports, 'add'), ...portLines6(this.table, ports, 'add')].join('\n'),
+    )
   }
 
   /** Removes port elements; elements already gone are ignored. */
   async removePorts(ports: FirewallPort[]): Promise<void> {
-    const lines = portLines(this.table, ports, 'delete')
+    const lines = [...portLines(this.table, ports, 'delete'), ...portLines6(this.table, ports, 'delete')]
     if (lines.length === 0) return
     try {
       await this.#apply(lines.join('\n'))
@@ -177,8 +217,14 @@ export class NftFirewall {
 
   /** Removes berth's table and its iptables accept rules. */
   async destroy(bridges: string[]): Promise<void> {
-    await run(NFT, ['-f', '-'], { input: `add table ip ${this.table}\ndelete table ip ${this.table}\n` })
-    for (const b of bridges) await this.#iptablesAccept(b, 'delete')
+    const t = this.table
+    await run(NFT, ['-f', '-'], {
+      input: `add table ip ${t}\ndelete table ip ${t}\n${hostHasIpv6() ? `add table ip6 ${t}\ndelete table ip6 ${t}\n` : ''}`,
+    })
+    for (const b of bridges) {
+      await this.#iptablesAccept(b, 'delete')
+      await this.#iptablesAccept(b, 'delete', IP6TABLES)
+    }
   }
 
   async #apply(script: string): Promise<void> {
@@ -186,9 +232,10 @@ export class NftFirewall {
     await run(NFT, ['-f', '-'], { input: script.endsWith('\n') ? script : `${script}\n` })
   }
 
-  /** FORWARD DROP (Docker's hosts): accept this bridge's traffic in iptables' FORWARD too. */
-  async #iptablesAccept(bridge: string, op: 'add' | 'delete'): Promise<void> {
-    if (!this.#forwardDrop) return
+  /** FORWARD DROP (Docker's hosts): accept this bridge's traffic in iptables' (or, for IPv6,
+   *  ip6tables') FORWARD too. */
+  async #iptablesAccept(bridge: string, op: 'add' | 'delete', bin = IPTABLES): Promise<void> {
+    if (!(bin === IPTABLES ? this.#forwardDrop : this.#forwardDrop6)) return
     for (const dir of ['-i', '-o']) {
       const rule = [
         'FORWARD',
@@ -201,9 +248,9 @@ export class NftFirewall {
         '--comment',
         `berth:${this.table}`,
       ]
-      const has = (await run(IPTABLES, ['-w', '-C', ...rule], { allowFailure: true })).code === 0
-      if (op === 'add' && !has) await run(IPTABLES, ['-w', '-I', ...rule])
-      if (op === 'delete' && has) await run(IPTABLES, ['-w', '-D', ...rule])
+      const has = (await run(bin, ['-w', '-C', ...rule], { allowFailure: true })).code === 0
+      if (op === 'add' && !has) await run(bin, ['-w', '-I', ...rule])
+      if (op === 'delete' && has) await run(bin, ['-w', '-D', ...rule])
     }
   }
 }

@@ -1,9 +1,19 @@
 // NetworkKernel: the kernel side of networks (bridges, veth pairs, firewall) behind one small
 // interface, so the NetworkService runs unchanged over the real host (LinuxKernel) or over
 // nothing at all (NullKernel: in-process API tests with a fake runtime).
+import { readFile } from 'node:fs/promises'
+import { InvalidArgumentError } from '../lib/errors.ts'
 import type { Logger } from '../lib/log.ts'
-import { addVeth, deleteBridge, delVeth, enableForwarding, ensureBridge, type VethSpec } from './bridge.ts'
-import { type FirewallNetwork, type FirewallPort, NftFirewall } from './firewall.ts'
+import {
+  addVeth,
+  deleteBridge,
+  delVeth,
+  enableForwarding,
+  enableForwarding6,
+  ensureBridge,
+  type VethSpec,
+} from './bridge.ts'
+import { type FirewallNetwork, type FirewallPort, hostHasIpv6, NftFirewall } from './firewall.ts'
 
 export interface NetworkKernel {
   /** Startup: forwarding on, the bridges of `nets` created or adopted, the firewall table
@@ -22,7 +32,16 @@ export interface NetworkKernel {
   destroy(bridges: string[]): Promise<void>
 }
 
-export type KernelNetwork = FirewallNetwork & { gatewayCidr: string; mtu: number }
+export type KernelNetwork = FirewallNetwork & { gatewayCidr: string; gateway6Cidr?: string; mtu: number }
+
+/** @throws InvalidArgumentError when the host has IPv6 off (issue #3: IPv6 where it allows). */
+async function assertIpv6(): Promise<void> {
+  const off = hostHasIpv6()
+    ? (await readFile('/proc/sys/net/ipv6/conf/all/disable_ipv6', 'utf8')).trim() !== '0'
+    : true
+  if (off)
+    throw new InvalidArgumentError('IPv6 is not supported on this host: IPv6 is disabled in its kernel')
+}
 
 export class LinuxKernel implements NetworkKernel {
   readonly #fw: NftFirewall
@@ -35,12 +54,15 @@ export class LinuxKernel implements NetworkKernel {
 
   async init(nets: KernelNetwork[], ports: FirewallPort[]): Promise<void> {
     await enableForwarding()
-    for (const n of nets) await ensureBridge(n.bridge, n.gatewayCidr, n.mtu)
+    if (nets.some((n) => n.gateway6Cidr)) await enableForwarding6()
+    for (const n of nets) await ensureBridge(n.bridge, n.gatewayCidr, n.mtu, n.gateway6Cidr)
     await this.#fw.init(nets, ports)
   }
 
   async addNetwork(n: KernelNetwork): Promise<void> {
-    await ensureBridge(n.bridge, n.gatewayCidr, n.mtu)
+    if (n.gateway6Cidr) await assertIpv6()
+    if (n.gateway6Cidr) await enableForwarding6()
+    await ensureBridge(n.bridge, n.gatewayCidr, n.mtu, n.gateway6Cidr)
     await this.#fw.addNetwork(n)
   }
 

@@ -1,20 +1,24 @@
 // NetworkService: networks as objects (create, list, inspect, remove, prune), the predefined
 // bridge/host/none networks, and restoring bridges and firewall at daemon start. Endpoints
 // (a container's place on a network) are in endpoints.ts; the kernel work is behind
-// NetworkKernel; the embedded DNS answers from records() below.
+// NetworkKernel; the embedded DNS answers from records() below. IPv6 subnets (EnableIPv6,
+// berthd --ipv6 --fixed-cidr-v6) are checked in subnet6.ts and follow the IPv4 one in `subnets`.
 import type { Publisher } from '../events/index.ts'
 import { ForbiddenError, InvalidArgumentError, NotFoundError } from '../lib/errors.ts'
 import { newId } from '../lib/ids.ts'
 import type { Logger } from '../lib/log.ts'
 import type { DnsListener } from './dns/index.ts'
-import { Endpoints } from './endpoints.ts'
+import { Endpoints, portOf } from './endpoints.ts'
 import { NetworkNameInUseError, NoSuchNetworkError } from './errors.ts'
 import { labelsMatch, matchesListFilters, type NetworkFilters, olderThan } from './filters.ts'
 import type { FirewallNetwork, FirewallPort } from './firewall.ts'
+import { subnet6 } from './ipam.ts'
 import { contains, overlaps, parseCidr, parseIp, parseIpCidr } from './ipnet.ts'
+import { isCidr6 } from './ipnet6.ts'
 import type { KernelNetwork, NetworkKernel } from './kernel.ts'
 import { type AddressPool, hostRoutes, pickSubnet } from './pool.ts'
 import type { NetworkStore } from './store.ts'
+import { ipv6SubnetFor } from './subnet6.ts'
 import type { NetworkRecord, SubnetConfig } from './types.ts'
 
 export interface NetworkServiceDeps {
@@ -26,6 +30,8 @@ export interface NetworkServiceDeps {
   bridgeName: string
   /** dockerd --bip: the default bridge's gateway address and prefix, e.g. 172.17.0.1/16. */
   bip?: string
+  /** dockerd --ipv6 --fixed-cidr-v6: the default bridge's IPv6 subnet (IPv4-only without). */
+  fixedCidrV6?: string
   /** Where subnets of new networks come from (dockerd --default-address-pool). */
   pools: AddressPool[]
   /** Default MTU of bridges (dockerd --mtu). */
@@ -103,7 +109,7 @@ export class NetworkService {
     await this.#ensureDefaultBridge()
     const bridges = this.all().filter((n) => n.driver === 'bridge')
     const ports: FirewallPort[] = bridges.flatMap((n) =>
-      Object.values(n.endpoints).flatMap((e) => e.ports.map((p) => ({ ...p, containerIp: e.ipv4 }))),
+      Object.values(n.endpoints).flatMap((e) => e.ports.map((p) => portOf(p, e))),
     )
     await this.#d.kernel.init(bridges.map(kernelNetOf), ports)
     for (const n of bridges) await this.#listenDns(n)
@@ -112,14 +118,23 @@ export class NetworkService {
   async #ensureDefaultBridge(): Promise<void> {
     let net = this.#byName('bridge')
     const bridge = this.#d.bridgeName
-    if (net && net.bridge === bridge && (!this.#d.bip || sameBip(net, this.#d.bip))) return
+    const v6 = this.#d.fixedCidrV6
+    const sub6 = v6 ? ipv6SubnetFor(this.all(), true, [{ subnet: v6 }], net?.id) : undefined
+    if (
+      net &&
+      net.bridge === bridge &&
+      (!this.#d.bip || sameBip(net, this.#d.bip)) &&
+      subnet6(net)?.subnet === sub6?.subnet
+    )
+      return
     if (net) this.#nets.delete(net.id)
     const sub = this.#d.bip ? subnetFromBip(this.#d.bip) : await this.#freeSubnet()
     net = {
       ...predefined('bridge', 'bridge'),
       id: net?.id ?? newId(),
       bridge,
-      subnets: [sub],
+      enableIPv6: sub6 !== undefined,
+      subnets: sub6 ? [sub, sub6] : [sub],
       options: {
         [`${OPT}default_bridge`]: 'true',
         [`${OPT}enable_icc`]: 'true',
@@ -136,7 +151,9 @@ export class NetworkService {
   async #freeSubnet(): Promise<SubnetConfig> {
     const used = [
       ...(await hostRoutes()),
-      ...this.all().flatMap((n) => n.subnets.map((s) => parseCidr(s.subnet))),
+      ...this.all().flatMap((n) =>
+        n.subnets.filter((s) => !isCidr6(s.subnet)).map((s) => parseCidr(s.subnet)),
+      ),
     ]
     return pickSubnet(this.#d.pools, used)
   }
@@ -192,7 +209,10 @@ export class NetworkService {
     if (bridge.length > 15) throw new InvalidArgumentError(`bridge name ${bridge} is too long`)
     if (this.all().some((n) => n.bridge === bridge))
       throw new ForbiddenError(`bridge name ${bridge} is already in use`)
-    const subnet = await this.#subnetFor(spec)
+    const v6 = spec.subnets.filter((s) => s.subnet && isCidr6(s.subnet))
+    const v4spec = { ...spec, subnets: spec.subnets.filter((s) => !(s.subnet && isCidr6(s.subnet))) }
+    const subnet6 = ipv6SubnetFor(this.all(), spec.enableIPv6, v6)
+    const subnet = await this.#subnetFor(v4spec)
     const net: NetworkRecord = {
       id,
       name: spec.name,
@@ -202,8 +222,8 @@ export class NetworkService {
       attachable: spec.attachable,
       enableIPv6: spec.enableIPv6,
       bridge,
-      subnets: [subnet],
-      userSubnet: spec.subnets.some((s) => s.subnet),
+      subnets: subnet6 ? [subnet, subnet6] : [subnet],
+      userSubnet: v4spec.subnets.some((s) => s.subnet),
       options: o,
       labels: spec.labels,
       ipamOptions: spec.ipamOptions,
@@ -235,7 +255,7 @@ export class NetworkService {
     }
     const cidr = parseCidr(c.subnet)
     for (const n of this.all())
-      if (n.subnets.some((s) => overlaps(parseCidr(s.subnet), cidr)))
+      if (n.subnets.some((s) => !isCidr6(s.subnet) && overlaps(parseCidr(s.subnet), cidr)))
         throw new ForbiddenError('Pool overlaps with other one on this address space')
     const gateway = c.gateway || formatFirst(cidr)
     const gwIp = parseIp(gateway)
@@ -340,7 +360,9 @@ function formatFirst(c: { base: number }): string {
 }
 
 export function firewallOf(n: NetworkRecord): FirewallNetwork {
+  const v6 = subnet6(n)
   return {
+    ...(v6 ? { subnet6: v6.subnet } : {}),
     bridge: n.bridge!,
     subnet: n.subnets[0]?.subnet ?? '',
     gateway: n.predefined ? undefined : n.subnets[0]?.gateway,
@@ -352,5 +374,11 @@ export function firewallOf(n: NetworkRecord): FirewallNetwork {
 
 function kernelNetOf(n: NetworkRecord): KernelNetwork {
   const sub = n.subnets[0]!
-  return { ...firewallOf(n), gatewayCidr: `${sub.gateway}/${sub.subnet.split('/')[1]}`, mtu: n.mtu }
+  const v6 = subnet6(n)
+  return {
+    ...firewallOf(n),
+    gatewayCidr: `${sub.gateway}/${sub.subnet.split('/')[1]}`,
+    ...(v6 ? { gateway6Cidr: `${v6.gateway}/${v6.subnet.split('/')[1]}` } : {}),
+    mtu: n.mtu,
+  }
 }

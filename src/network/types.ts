@@ -20,6 +20,8 @@ export interface EndpointRecord {
   name: string
   endpointId: string
   ipv4: string
+  /** IPv6 address (canonical text) on networks with EnableIPv6. */
+  ipv6?: string
   macAddress: string
   /** Interface name inside the container (eth0, eth1, ...). */
   ifname: string
@@ -40,6 +42,7 @@ export interface NetworkRecord {
   enableIPv6: boolean
   /** Linux bridge name (bridge driver only). */
   bridge?: string
+  /** The IPv4 subnet first; with EnableIPv6, the IPv6 subnet next (subnet6()). */
   subnets: SubnetConfig[]
   /** User gave the subnet (static --ip needs it). */
   userSubnet: boolean
@@ -61,6 +64,8 @@ export interface NetworkRecord {
 export interface EndpointRequest {
   aliases?: string[]
   ipv4Address?: string
+  /** `--ip6`: a static IPv6 address (networks with EnableIPv6 and a user subnet). */
+  ipv6Address?: string
   macAddress?: string
   links?: string[]
   driverOpts?: Record<string, string>
@@ -81,6 +86,9 @@ export interface ContainerEndpoint {
   ipAddress: string
   prefixLen: number
   gateway: string
+  ipv6Address?: string
+  ipv6PrefixLen?: number
+  ipv6Gateway?: string
   macAddress: string
   aliases: string[]
   dnsNames: string[]

@@ -279,20 +279,24 @@ function cleanupNetwork(bridges: string[], table: string): string[] {
     found.push(`bridge ${b}`)
     spawnSync('ip', ['link', 'del', b])
   }
-  if (spawnSync('nft', ['list', 'table', 'ip', table]).status === 0) {
-    found.push(`nft table ${table}`)
-    spawnSync('nft', ['delete', 'table', 'ip', table])
+  for (const family of ['ip', 'ip6']) {
+    if (spawnSync('nft', ['list', 'table', family, table]).status === 0) {
+      found.push(`nft table ${family} ${table}`)
+      spawnSync('nft', ['delete', 'table', family, table])
+    }
   }
-  const rules = spawnSync('iptables', ['-w', '-S', 'FORWARD'], { encoding: 'utf8' }).stdout ?? ''
-  for (const line of rules.split('\n').filter((l) => l.includes(`berth:${table}`))) {
-    found.push(`iptables ${line}`)
-    spawnSync('iptables', [
-      '-w',
-      ...line
-        .replace(/^-A /, '-D ')
-        .split(' ')
-        .map((x) => x.replace(/^"|"$/g, '')),
-    ])
+  for (const tool of ['iptables', 'ip6tables']) {
+    const rules = spawnSync(tool, ['-w', '-S', 'FORWARD'], { encoding: 'utf8' }).stdout ?? ''
+    for (const line of rules.split('\n').filter((l) => l.includes(`berth:${table}`))) {
+      found.push(`${tool} ${line}`)
+      spawnSync(tool, [
+        '-w',
+        ...line
+          .replace(/^-A /, '-D ')
+          .split(' ')
+          .map((x) => x.replace(/^"|"$/g, '')),
+      ])
+    }
   }
   return found
 }

@@ -73,6 +73,7 @@ export function toEndpointRequest(v: unknown, field = 'EndpointConfig'): Endpoin
   return {
     aliases: strList(e.Aliases, `${field}.Aliases`),
     ipv4Address: str(ipam.IPv4Address, 'IPv4Address') || undefined,
+    ipv6Address: str(ipam.IPv6Address, 'IPv6Address') || undefined,
     macAddress: str(e.MacAddress, 'MacAddress') || undefined,
     links: strList(e.Links, `${field}.Links`),
     driverOpts: e.DriverOpts ? strMap(e.DriverOpts, `${field}.DriverOpts`) : undefined,
@@ -107,12 +108,13 @@ export function toNetwork(n: NetworkRecord, opts: { containers: boolean }): Netw
   if (opts.containers) {
     for (const e of Object.values(n.endpoints)) {
       const prefix = n.subnets[0]?.subnet.split('/')[1]
+      const prefix6 = n.subnets.find((s) => s.subnet.includes(':'))?.subnet.split('/')[1]
       containers[e.containerId] = {
         Name: e.name,
         EndpointID: e.endpointId,
         MacAddress: e.macAddress,
         IPv4Address: e.ipv4 ? `${e.ipv4}/${prefix}` : '',
-        IPv6Address: '',
+        IPv6Address: e.ipv6 && prefix6 ? `${e.ipv6}/${prefix6}` : '',
       }
     }
   }
@@ -189,7 +191,13 @@ export function containerNetworkSettings(rec: ContainerRecord): NetworkSettings 
     const id = ep?.networkId ?? networkId ?? ''
     out.Networks![name] = {
       ...EMPTY_ENDPOINT,
-      IPAMConfig: request.ipv4Address ? { IPv4Address: request.ipv4Address } : null,
+      IPAMConfig:
+        request.ipv4Address || request.ipv6Address
+          ? {
+              ...(request.ipv4Address ? { IPv4Address: request.ipv4Address } : {}),
+              ...(request.ipv6Address ? { IPv6Address: request.ipv6Address } : {}),
+            }
+          : null,
       Links: request.links?.length ? request.links : null,
       Aliases: request.aliases?.length ? request.aliases : null,
       MacAddress: ep?.macAddress ?? request.macAddress ?? '',
@@ -199,6 +207,9 @@ export function containerNetworkSettings(rec: ContainerRecord): NetworkSettings 
       Gateway: ep?.gateway ?? '',
       IPAddress: ep?.ipAddress ?? '',
       IPPrefixLen: ep?.prefixLen ?? 0,
+      IPv6Gateway: ep?.ipv6Gateway ?? '',
+      GlobalIPv6Address: ep?.ipv6Address ?? '',
+      GlobalIPv6PrefixLen: ep?.ipv6PrefixLen ?? 0,
       DNSNames: ep?.dnsNames.length ? ep.dnsNames : null,
     }
     if (name === 'bridge' && ep) {
@@ -207,6 +218,9 @@ export function containerNetworkSettings(rec: ContainerRecord): NetworkSettings 
       out.IPAddress = ep.ipAddress
       out.IPPrefixLen = ep.prefixLen
       out.MacAddress = ep.macAddress
+      out.GlobalIPv6Address = ep.ipv6Address ?? ''
+      out.GlobalIPv6PrefixLen = ep.ipv6PrefixLen ?? 0
+      out.IPv6Gateway = ep.ipv6Gateway ?? ''
     }
   }
   return out
