@@ -10,6 +10,14 @@ import { InvalidArgumentError, isNotFound, NotFoundError } from '../lib/errors.t
 import { type Digest, Sha256Digester, sha256Of } from '../oci/index.ts'
 import type { StorePaths } from './paths.ts'
 
+/** An open ingest (see ContentStore.writer). write() calls must not overlap. */
+export interface BlobWriter {
+  write(chunk: Buffer): Promise<void>
+  /** Syncs, verifies against `expected` (InvalidArgumentError on mismatch) and makes it visible. */
+  commit(expected?: Digest): Promise<{ digest: Digest; size: number }>
+  abort(): Promise<void>
+}
+
 export class ContentStore {
   readonly #paths: StorePaths
 
@@ -61,29 +69,54 @@ export class ContentStore {
     src: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
     expected?: Digest,
   ): Promise<{ digest: Digest; size: number }> {
+    const w = await this.writer()
+    try {
+      for await (const c of src)
+        await w.write(Buffer.isBuffer(c) ? c : Buffer.from(c.buffer, c.byteOffset, c.byteLength))
+    } catch (err) {
+      await w.abort()
+      throw err
+    }
+    return await w.commit(expected)
+  }
+
+  /** A blob written chunk by chunk (e.g. while the same bytes are being unpacked): nothing is
+   *  visible until commit() has verified the digest; abort() (or a failed commit) keeps nothing. */
+  async writer(): Promise<BlobWriter> {
     const tmp = join(this.#paths.ingestDir, randomBytes(12).toString('hex'))
     const fh = await open(tmp, 'wx', 0o644)
     const hash = new Sha256Digester()
-    try {
-      try {
-        for await (const c of src) {
-          const chunk = Buffer.isBuffer(c) ? c : Buffer.from(c)
-          hash.update(chunk)
-          let off = 0
-          while (off < chunk.length) off += (await fh.write(chunk, off, chunk.length - off)).bytesWritten
+    let closed = false
+    const close = async () => {
+      if (closed) return
+      closed = true
+      await fh.close()
+    }
+    return {
+      write: async (chunk) => {
+        hash.update(chunk)
+        let off = 0
+        while (off < chunk.length) off += (await fh.write(chunk, off, chunk.length - off)).bytesWritten
+      },
+      commit: async (expected) => {
+        try {
+          await fh.sync()
+          await close()
+          const digest = hash.digest()
+          if (expected !== undefined && digest !== expected) {
+            throw new InvalidArgumentError(`content digest mismatch: expected ${expected}, got ${digest}`)
+          }
+          await rename(tmp, this.path(digest))
+          return { digest, size: hash.size }
+        } finally {
+          await close().catch(() => undefined)
+          await rm(tmp, { force: true })
         }
-        await fh.sync()
-      } finally {
-        await fh.close()
-      }
-      const digest = hash.digest()
-      if (expected !== undefined && digest !== expected) {
-        throw new InvalidArgumentError(`content digest mismatch: expected ${expected}, got ${digest}`)
-      }
-      await rename(tmp, this.path(digest))
-      return { digest, size: hash.size }
-    } finally {
-      await rm(tmp, { force: true })
+      },
+      abort: async () => {
+        await close().catch(() => undefined)
+        await rm(tmp, { force: true })
+      },
     }
   }
 

@@ -22,6 +22,14 @@ export interface LayerInfo {
   size: number
 }
 
+/** A layer tar unpacked into a staging directory (see LayerStore.stage). */
+export interface StagedLayer {
+  dir: string
+  /** Bytes of file data. */
+  size: number
+  warnings: string[]
+}
+
 const LINK_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'
 
 function newLinkName(): string {
@@ -109,32 +117,79 @@ export class LayerStore {
     parent: Digest | undefined,
     openLayer: (d: Digest) => Readable,
   ): Promise<LayerInfo> {
-    const staging = join(this.#paths.overlayTmp, randomBytes(8).toString('hex'))
-    await mkdir(join(staging, 'diff'), { recursive: true, mode: 0o755 })
-    const link = newLinkName()
+    const staged = await this.stage(openLayer(diffId))
     try {
-      const res = await extractTar(openLayer(diffId), join(staging, 'diff'), { whiteouts: 'overlay' })
-      for (const w of res.warnings) this.#log.warn(w, { layer: chainId })
-      const info: LayerInfo = { chainId, diffId, parent, link, size: res.size }
-      await writeJsonAtomic(join(staging, 'layer.json'), info)
-      await symlink(`../layers/${encodedOf(chainId)}/diff`, join(this.#paths.linksDir, link))
-      try {
-        await rename(staging, this.#paths.layer(chainId))
-      } catch (err) {
-        await unlink(join(this.#paths.linksDir, link))
-        if (errnoOf(err) !== 'ENOTEMPTY' && errnoOf(err) !== 'EEXIST') throw err
-        // Another process unpacked it first: use theirs.
-        const theirs = JSON.parse(
-          await readFile(join(this.#paths.layer(chainId), 'layer.json'), 'utf8'),
-        ) as LayerInfo
-        this.#layers.set(encodedOf(chainId), theirs)
-        return theirs
-      }
-      this.#layers.set(encodedOf(chainId), info)
-      return info
+      return await this.#install(chainId, diffId, parent, staged)
     } finally {
-      await rm(staging, { recursive: true, force: true })
+      await this.discard(staged)
     }
+  }
+
+  /** Unpacks a layer tar into a staging directory, not yet a layer: the caller verifies the
+   *  tar's digest meanwhile, then commitStaged() (in layer order) or discard(). Staging
+   *  directories left by a crash are dropped by init(). */
+  async stage(src: AsyncIterable<Uint8Array>, signal?: AbortSignal): Promise<StagedLayer> {
+    const dir = join(this.#paths.overlayTmp, randomBytes(8).toString('hex'))
+    await mkdir(join(dir, 'diff'), { recursive: true, mode: 0o755 })
+    try {
+      const res = await extractTar(src, join(dir, 'diff'), { whiteouts: 'overlay', signal })
+      return { dir, size: res.size, warnings: res.warnings }
+    } catch (err) {
+      await rm(dir, { recursive: true, force: true })
+      throw err
+    }
+  }
+
+  /** Makes a staged unpack of the last of `diffIds` a layer (its parents must be present; a
+   *  layer already present is kept and the staged one dropped). Returns the chainIds. */
+  async commitStaged(diffIds: Digest[], staged: StagedLayer): Promise<Digest[]> {
+    const chain = chainIds(diffIds)
+    const c = chain[chain.length - 1]
+    try {
+      if (c !== undefined && !this.get(c)) {
+        const key = encodedOf(c)
+        const p = this.#install(c, diffIds[diffIds.length - 1]!, chain[chain.length - 2], staged).finally(
+          () => this.#inflight.delete(key),
+        )
+        this.#inflight.set(key, p)
+        await p
+      }
+      return chain
+    } finally {
+      await this.discard(staged)
+    }
+  }
+
+  /** Drops a staged unpack. Idempotent. */
+  async discard(staged: StagedLayer): Promise<void> {
+    await rm(staged.dir, { recursive: true, force: true })
+  }
+
+  async #install(
+    chainId: Digest,
+    diffId: Digest,
+    parent: Digest | undefined,
+    staged: StagedLayer,
+  ): Promise<LayerInfo> {
+    for (const w of staged.warnings) this.#log.warn(w, { layer: chainId })
+    const link = newLinkName()
+    const info: LayerInfo = { chainId, diffId, parent, link, size: staged.size }
+    await writeJsonAtomic(join(staged.dir, 'layer.json'), info)
+    await symlink(`../layers/${encodedOf(chainId)}/diff`, join(this.#paths.linksDir, link))
+    try {
+      await rename(staged.dir, this.#paths.layer(chainId))
+    } catch (err) {
+      await unlink(join(this.#paths.linksDir, link))
+      if (errnoOf(err) !== 'ENOTEMPTY' && errnoOf(err) !== 'EEXIST') throw err
+      // Another process unpacked it first: use theirs.
+      const theirs = JSON.parse(
+        await readFile(join(this.#paths.layer(chainId), 'layer.json'), 'utf8'),
+      ) as LayerInfo
+      this.#layers.set(encodedOf(chainId), theirs)
+      return theirs
+    }
+    this.#layers.set(encodedOf(chainId), info)
+    return info
   }
 
   /** Makes `dir` (an unpacked layer in overlay form whose tar has digest `diffIds`' last) the

@@ -1,13 +1,16 @@
 // One layer of a pull: streams the blob from the registry, verifies its size and digest while
-// decompressing (gzip, zstd or none, by magic bytes), and ingests the uncompressed tar into the
-// content store under its diffId. The content store only commits a blob whose diffId matched,
-// and a compressed-digest mismatch fails the stream before that commit: nothing half-written
-// is ever visible.
+// decompressing (gzip, zstd or none, by magic bytes), and in the same pass ingests the
+// uncompressed tar into the content store under its diffId and unpacks it into a staging
+// directory. The content store only commits a blob whose diffId matched, a compressed-digest
+// mismatch fails the stream before that commit, and the staged unpack becomes a layer only
+// when the puller commits it: nothing half-written is ever visible.
+import type { Readable } from 'node:stream'
 import { InvalidArgumentError } from '../../lib/errors.ts'
 import { decompress } from '../../lib/tar/index.ts'
 import { type Descriptor, type Digest, encodedOf, Sha256Digester } from '../../oci/index.ts'
 import type { ImageCore } from '../core.ts'
 import type { ProgressMessage } from '../image-service-contract.ts'
+import type { StagedLayer } from '../layer-store.ts'
 import type { RegistryClient } from '../registry-client/index.ts'
 import { progressMessage, throttled } from './progress.ts'
 
@@ -21,12 +24,11 @@ export async function* verified(
   src: AsyncIterable<Uint8Array>,
   desc: Descriptor,
   onBytes: (n: number) => void,
+  hash = new Sha256Digester(),
 ): AsyncGenerator<Buffer> {
-  const hash = new Sha256Digester()
-  const fail = () =>
-    new InvalidArgumentError(`filesystem layer verification failed for digest ${desc.digest}`)
+  const fail = () => verificationFailed(desc)
   for await (const c of src) {
-    const chunk = Buffer.isBuffer(c) ? c : Buffer.from(c)
+    const chunk = Buffer.isBuffer(c) ? c : Buffer.from(c.buffer, c.byteOffset, c.byteLength)
     hash.update(chunk)
     if (hash.size > desc.size) throw fail()
     onBytes(hash.size)
@@ -35,6 +37,14 @@ export async function* verified(
   if (hash.size !== desc.size || hash.digest() !== desc.digest) throw fail()
 }
 
+function verificationFailed(desc: Descriptor): InvalidArgumentError {
+  return new InvalidArgumentError(`filesystem layer verification failed for digest ${desc.digest}`)
+}
+
+/** Downloads a layer and, in the same pass, verifies it, stores its uncompressed tar under
+ *  `diffId` and unpacks it into a staging directory (the caller commits staged layers in order,
+ *  or discards them). Both digests are checked before anything is committed; on failure
+ *  nothing is kept. */
 export async function downloadLayer(
   core: ImageCore,
   client: RegistryClient,
@@ -42,17 +52,93 @@ export async function downloadLayer(
   diffId: Digest,
   emit: (m: ProgressMessage) => void,
   signal: AbortSignal,
-): Promise<void> {
+): Promise<StagedLayer> {
   const id = shortDigest(layer.digest)
   const body = await client.blob(layer.digest, { signal })
   const report = throttled(100, (n) => emit(progressMessage('Downloading', id, n, layer.size)))
+  const writer = await core.content.writer()
+  let staged: StagedLayer | undefined
+  let stream: Readable | undefined
+  // Read by hand, so what the unpacker leaves unread can still be hashed after a failure.
+  const raw = body[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>
+  const rest = {
+    async *[Symbol.asyncIterator]() {
+      for (;;) {
+        const r = await raw.next()
+        if (r.done) return
+        yield r.value
+      }
+    },
+  }
+  const hash = new Sha256Digester()
   try {
-    const { stream } = await decompress(verified(body, layer, report))
-    await core.content.ingest(stream, diffId)
+    ;({ stream } = await decompress(verified(rest, layer, report, hash)))
+    // Its errors reach us through the iterator; one emitted after that (while the rest of the
+    // blob is checked) must not be an uncaught 'error' event.
+    stream.on('error', () => undefined)
+    const it = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>
+    // Each chunk goes to the content store and to the unpacker at once; the store's write of
+    // one chunk overlaps the unpacking of it and is awaited before the next.
+    let pending: Promise<void> = Promise.resolve()
+    const store = async (c: Buffer) => {
+      await pending
+      pending = writer.write(c)
+      pending.catch(() => undefined) // awaited below; this only keeps it from being "unhandled"
+    }
+    const tee = async function* () {
+      for (;;) {
+        const r = await it.next()
+        if (r.done) return
+        await store(r.value)
+        yield r.value
+      }
+    }
+    staged = await core.layers.stage(tee(), signal)
+    // The tar's end-of-archive marker may come before the blob's end: read (and verify) the rest.
+    for (;;) {
+      const r = await it.next()
+      if (r.done) break
+      await store(r.value)
+    }
+    await pending
+    await writer.commit(diffId)
+  } catch (err) {
+    await writer.abort()
+    if (staged) await core.layers.discard(staged)
+    // Docker verifies a blob before unpacking it: a corrupt blob that broke the decompressor or
+    // the unpacker first is reported as the verification failure it is.
+    if (signal.aborted || (await blobMatches(raw, hash, layer))) throw err
+    throw verificationFailed(layer)
   } finally {
+    stream?.destroy()
     body.destroy()
   }
   report(layer.size, true)
   emit({ status: 'Verifying Checksum', id, progressDetail: {} })
   emit({ status: 'Download complete', id, progressDetail: {} })
+  return staged
+}
+
+/** Hashes what is left of a blob after a failure: true when the whole blob is as described
+ *  (so the failure was not a corrupt download). */
+async function blobMatches(
+  raw: AsyncIterator<Uint8Array>,
+  hash: Sha256Digester,
+  desc: Descriptor,
+): Promise<boolean> {
+  try {
+    while (hash.size <= desc.size) {
+      const r = await raw.next()
+      if (r.done) break
+      hash.update(r.value)
+    }
+  } catch {
+    return true // the download itself failed: that error says more
+  }
+  if (hash.size !== desc.size) return false
+  try {
+    return hash.digest() === desc.digest
+  } catch {
+    return true // verified() reached the end and checked the digest itself
+  }
 }

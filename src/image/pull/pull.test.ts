@@ -140,6 +140,52 @@ describe('pull and push', { skip }, () => {
     const root = roots.at(-1)!
     assert.deepEqual(await readdir(join(root, 'image/content/blobs/sha256')), [])
     assert.deepEqual(await readdir(join(root, 'image/content/ingest')), [])
+    assert.deepEqual(await readdir(join(root, 'overlay/tmp')), [])
+    assert.deepEqual(await readdir(join(root, 'overlay/layers')), [])
+  })
+
+  it('reports a blob corrupted mid-stream as a verification failure, as docker does', async () => {
+    const reg = await registry()
+    const layer = gzipSync(rootfs)
+    publish(reg, 'midbad', 'latest', [
+      { bytes: layer, mediaType: MediaType.dockerLayerGzip, diffId: sha256Of(rootfs) },
+    ])
+    // Same size, an invalid deflate block right after the gzip header: the decompressor fails
+    // long before the end of the blob.
+    const bad = Buffer.from(layer)
+    bad[10] = 0xff
+    reg.blobs.set(sha256Of(layer), bad)
+    const s = await fresh()
+    await assert.rejects(
+      collectAll(s.pull(`${reg.host}/midbad:latest`, {})),
+      /filesystem layer verification failed for digest sha256:/,
+    )
+    const root = roots.at(-1)!
+    assert.deepEqual(await readdir(join(root, 'overlay/tmp')), [])
+    assert.deepEqual(await readdir(join(root, 'image/content/ingest')), [])
+  })
+
+  it('rejects a layer whose content does not match its diff id, leaving no staged unpack', async () => {
+    const reg = await registry()
+    const extra = await busyboxRootfsTar([{ name: 'etc/extra', data: 'hi\n' }])
+    publish(reg, 'wrongdiff', 'latest', [
+      { bytes: gzipSync(rootfs), mediaType: MediaType.dockerLayerGzip, diffId: sha256Of(rootfs) },
+      { bytes: gzipSync(extra), mediaType: MediaType.dockerLayerGzip, diffId: sha256Of('not this layer') },
+    ])
+    const s = await fresh()
+    await assert.rejects(collectAll(s.pull(`${reg.host}/wrongdiff:latest`, {})), /content digest mismatch/)
+    assert.deepEqual(await s.list(), [])
+    const root = roots.at(-1)!
+    assert.deepEqual(await readdir(join(root, 'image/content/ingest')), [])
+    assert.deepEqual(await readdir(join(root, 'overlay/tmp')), [])
+    // Only the verified first layer may have been kept (a retry reuses it), never the bad one.
+    assert.ok((await readdir(join(root, 'overlay/layers'))).length <= 1)
+    assert.deepEqual(
+      await readdir(join(root, 'image/content/blobs/sha256')).then((b) =>
+        b.filter((x) => x === sha256Of(extra).slice(7)),
+      ),
+      [],
+    )
   })
 
   it('pulls OCI indexes for the host platform with zstd and plain layers', async () => {

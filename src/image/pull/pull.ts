@@ -1,6 +1,6 @@
 // `docker pull`: resolves the reference to a platform's manifest and config (resolve.ts),
-// downloads missing layers concurrently (download.ts), unpacks them in order, then commits the
-// image, its tag and its RepoDigest. Progress is docker's JSON message sequence. Crash- and
+// downloads and unpacks missing layers concurrently (download.ts), commits the unpacked layers
+// in order, then commits the image, its tag and its RepoDigest. Progress is docker's JSON message sequence. Crash- and
 // failure-safe by ordering: verified blobs, unpacked layers, image record, names. A failed pull
 // leaves no image and no name; verified layer blobs stay so a retry continues (init's GC drops
 // them if nothing ever uses them).
@@ -21,6 +21,7 @@ import { type AuthConfig, hasCredentials } from '../auth/index.ts'
 import type { ImageCore } from '../core.ts'
 import type { ProgressMessage } from '../image-service-contract.ts'
 import { parsePlatform } from '../import.ts'
+import type { StagedLayer } from '../layer-store.ts'
 import { isAbort, type Registries, type RegistryClient } from '../registry-client/index.ts'
 import type { DistributionStore } from './distribution-store.ts'
 import { downloadLayer, shortDigest } from './download.ts'
@@ -125,8 +126,8 @@ async function* pullTarget(
   return { status: changed || fetched > 0 ? 'Downloaded newer image' : 'Image is up to date' }
 }
 
-/** Downloads (≤ maxConcurrentDownloads at once) and unpacks, in order, the layers not yet
- *  present. Returns how many were downloaded. */
+/** Downloads and unpacks (≤ maxConcurrentDownloads at once) the layers not yet present and
+ *  commits them in order. Returns how many were downloaded. */
 async function fetchLayers(
   deps: PullDeps,
   client: RegistryClient,
@@ -139,6 +140,8 @@ async function fetchLayers(
   const chain = chainIds(diffIds)
   const layers = target.manifest.layers
   const ready = layers.map(() => Promise.withResolvers<void>())
+  // Downloaded layers, unpacked into staging directories, waiting for their turn to be committed.
+  const staged: Array<StagedLayer | undefined> = layers.map(() => undefined)
   const ctrl = new AbortController()
   const tasks: Array<() => Promise<void>> = []
   for (const [i, layer] of layers.entries()) {
@@ -152,7 +155,7 @@ async function fetchLayers(
     } else {
       emit({ status: 'Pulling fs layer', id, progressDetail: {} })
       tasks.push(async () => {
-        await downloadLayer(core, client, layer, diffIds[i]!, emit, ctrl.signal)
+        staged[i] = await downloadLayer(core, client, layer, diffIds[i]!, emit, ctrl.signal)
         ready[i]!.resolve()
       })
     }
@@ -165,7 +168,7 @@ async function fetchLayers(
     // Observed by the race in unpackInOrder; this handler only keeps an unobserved
     // rejection (unpacking was busy when a download failed) from being "unhandled".
     failed.catch(() => undefined)
-    const unpack = unpackInOrder(deps, target, ready, failed, emit).catch((err: unknown) => {
+    const unpack = unpackInOrder(deps, target, ready, staged, failed, emit).catch((err: unknown) => {
       ctrl.abort(err)
       throw err
     })
@@ -177,6 +180,8 @@ async function fetchLayers(
     if (err !== undefined) throw isAbort(err) && signal?.aborted ? (signal.reason ?? err) : err
   } finally {
     signal?.removeEventListener('abort', onAbort)
+    // A failed pull commits no further layer: drop what was unpacked but not committed.
+    for (const s of staged) if (s) await core.layers.discard(s)
   }
   return tasks.length
 }
@@ -185,6 +190,7 @@ async function unpackInOrder(
   deps: PullDeps,
   target: PullTarget,
   ready: Array<PromiseWithResolvers<void>>,
+  staged: Array<StagedLayer | undefined>,
   failed: Promise<void>,
   emit: (m: ProgressMessage) => void,
 ): Promise<void> {
@@ -196,7 +202,10 @@ async function unpackInOrder(
     if (core.layers.get(chain[i]!)) continue
     const id = shortDigest(layer.digest)
     emit({ status: 'Extracting', id, progressDetail: {} })
-    await core.layers.ensure(diffIds.slice(0, i + 1), (d) => core.content.read(d))
+    const s = staged[i]
+    staged[i] = undefined
+    if (s) await core.layers.commitStaged(diffIds.slice(0, i + 1), s)
+    else await core.layers.ensure(diffIds.slice(0, i + 1), (d) => core.content.read(d))
     emit({ status: 'Pull complete', id, progressDetail: {} })
   }
 }

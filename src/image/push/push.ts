@@ -23,6 +23,7 @@ import type { StoredImage } from '../image-store.ts'
 import type { DistributionStore } from '../pull/distribution-store.ts'
 import { MessageQueue, runLimited } from '../pull/progress.ts'
 import type { Registries, RegistryClient } from '../registry-client/index.ts'
+import { Compressor } from './compress.ts'
 import { layerProgressId, pushLayer } from './push-layer.ts'
 
 export interface PushDeps {
@@ -110,6 +111,7 @@ async function* pushTag(
     client,
     repository: nameOf(repo),
     chunkSize: deps.registries.options.chunkSize,
+    compressor: await Compressor.create(),
     emit: (m: ProgressMessage) => queue.push(m),
     signal: ctrl.signal,
   }

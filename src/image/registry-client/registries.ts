@@ -13,7 +13,7 @@ export interface RegistryOptions {
   userAgent?: string
   /** Concurrent layer downloads per pull (dockerd's max-concurrent-downloads, default 3). */
   maxConcurrentDownloads?: number
-  /** Concurrent layer uploads per push (default 3). */
+  /** Concurrent layer uploads per push (default 5, as dockerd). */
   maxConcurrentUploads?: number
   /** Layers larger than this are pushed in PATCH chunks of this size (default 16 MiB). */
   chunkSize?: number
@@ -31,7 +31,7 @@ export class Registries {
       insecureRegistries: opts.insecureRegistries ?? [],
       userAgent: opts.userAgent ?? 'berth',
       maxConcurrentDownloads: opts.maxConcurrentDownloads ?? 3,
-      maxConcurrentUploads: opts.maxConcurrentUploads ?? 3,
+      maxConcurrentUploads: opts.maxConcurrentUploads ?? 5,
       chunkSize: opts.chunkSize ?? 16 << 20,
       registryMirrors: opts.registryMirrors ?? [],
     }

@@ -26,7 +26,8 @@ class ByteReader {
       this.#done = true
       return false
     }
-    const chunk = Buffer.isBuffer(r.value) ? r.value : Buffer.from(r.value)
+    const v = r.value
+    const chunk = Buffer.isBuffer(v) ? v : Buffer.from(v.buffer, v.byteOffset, v.byteLength)
     this.#buf = this.#buf.length === 0 ? chunk : Buffer.concat([this.#buf, chunk])
     return true
   }

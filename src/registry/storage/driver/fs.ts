@@ -2,7 +2,7 @@
 // (temporary sibling + rename, lib/fs-atomic.ts); temporaries are hidden from list().
 // It does no locking: append() serialisation belongs to the upload store.
 import { createReadStream } from 'node:fs'
-import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises'
+import { type FileHandle, mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { Readable } from 'node:stream'
 import { InvalidArgumentError, isNotFound, NotFoundError } from '../../../lib/errors.ts'
@@ -50,7 +50,25 @@ export class FsStorageDriver implements StorageDriver {
     await mkdir(dirname(abs), { recursive: true })
     const fh = await open(abs, 'a')
     try {
-      for await (const chunk of data) await fh.write(chunk)
+      // Socket-sized chunks (64 KiB) gathered into one writev of ~1 MiB: far fewer syscalls.
+      let batch: Uint8Array[] = []
+      let batched = 0
+      const flush = async () => {
+        const parts = batch
+        batch = []
+        batched = 0
+        if (parts.length > 0) await writevAll(fh, parts)
+      }
+      try {
+        for await (const chunk of data) {
+          batch.push(chunk)
+          batched += chunk.length
+          if (batched >= APPEND_BATCH) await flush()
+        }
+      } finally {
+        // Bytes received before a failing source are kept, as unbatched writes would have.
+        await flush()
+      }
       await fh.datasync()
       return (await fh.stat()).size
     } finally {
@@ -88,6 +106,21 @@ export class FsStorageDriver implements StorageDriver {
 
   #abs(path: string): string {
     return join(this.#root, ...checkPath(path))
+  }
+}
+
+const APPEND_BATCH = 1 << 20
+
+/** writev until every byte of `parts` is written (a short write continues where it stopped). */
+async function writevAll(fh: FileHandle, parts: Uint8Array[]): Promise<void> {
+  let rest = parts
+  while (rest.length > 0) {
+    let n = (await fh.writev(rest)).bytesWritten
+    while (rest.length > 0 && n >= rest[0]!.length) {
+      n -= rest[0]!.length
+      rest = rest.slice(1)
+    }
+    if (n > 0 && rest.length > 0) rest = [rest[0]!.subarray(n), ...rest.slice(1)]
   }
 }
 
