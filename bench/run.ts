@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { Agent, request } from 'node:http'
-import { cpus, release, totalmem } from 'node:os'
+import { cpus, loadavg, release, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { REPO, runProcess, TestDaemon } from '../test/support/daemon.ts'
 import { buildTimes } from './build.ts'
@@ -16,6 +16,7 @@ import { registryFigures } from './registry.ts'
 const args = process.argv.slice(2)
 const RUNS = Number(args[args.indexOf('--runs') + 1]) || 15
 const WRITE = !args.includes('--no-write')
+const LOAD_BEFORE = loadavg()[0]?.toFixed(2)
 
 interface Target {
   name: string
@@ -319,7 +320,7 @@ imports busybox from the host's busybox-static and drives it through the bundled
 CLI, the real \`docker\` CLI (DOCKER_HOST pointed at berthd) and raw API calls.
 
 - Date: ${new Date().toISOString()}
-- Machine: ${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Linux ${release()}
+- Machine: ${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Linux ${release()}; load average ${LOAD_BEFORE} before, ${loadavg()[0]?.toFixed(2)} after (figures swing by 10–30 % with load)
 - berth: ${spawnSync('git', ['-C', REPO, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).stdout.trim()}, Node ${process.versions.node}
 
 | workload | berth | budget |
