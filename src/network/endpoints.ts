@@ -231,20 +231,34 @@ export class Endpoints {
   }
 
   /** Names the embedded DNS answers: on user-defined networks, container names, aliases and
-   *  ids (short and full), scoped per network. */
+   *  ids (short and full), scoped per network. A container attached to several user-defined
+   *  networks (found by the query's source address) resolves the names of all of them, its
+   *  querying network first, as Docker's does. */
   records(): DnsRecordSource {
     const find = (scope: string) => this.#d.all().find((n) => n.id === scope)
+    const hitsOn = (net: NetworkRecord, q: string) =>
+      Object.values(net.endpoints).filter(
+        (e) =>
+          e.name.toLowerCase() === q ||
+          e.aliases.some((a) => a.toLowerCase() === q) ||
+          (q.length >= 12 && e.containerId.startsWith(q)),
+      )
     return {
-      lookup: (scope, name, family) => {
+      lookup: (scope, name, family, clientIp) => {
         const net = find(scope)
         if (!net || net.predefined) return undefined
         const q = name.replace(/\.$/, '').toLowerCase()
-        const hits = Object.values(net.endpoints).filter(
-          (e) =>
-            e.name.toLowerCase() === q ||
-            e.aliases.some((a) => a.toLowerCase() === q) ||
-            (q.length >= 12 && e.containerId.startsWith(q)),
-        )
+        let hits = hitsOn(net, q)
+        if (hits.length === 0 && clientIp !== undefined) {
+          const client = Object.values(net.endpoints).find((e) => e.ipv4 === clientIp || e.ipv6 === clientIp)
+          const others = client
+            ? this.#d.all().filter((n) => n.id !== net.id && !n.predefined && n.endpoints[client.containerId])
+            : []
+          for (const other of others) {
+            hits = hitsOn(other, q)
+            if (hits.length > 0) break
+          }
+        }
         if (hits.length === 0) return undefined
         return hits.map((e) => (family === 4 ? e.ipv4 : e.ipv6) ?? '').filter(Boolean)
       },

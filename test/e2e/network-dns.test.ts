@@ -148,6 +148,12 @@ describe('embedded DNS', { skip }, () => {
       !direct.stdout.includes(ip1),
       `another network cannot query this network's DNS: ${direct.stdout}`,
     )
+    // A container on two networks (its DNS server is the first one's) resolves names of both.
+    await docker(['run', '-d', '--name', 'multi', '--network', 'elsewhere', 'busybox', 'sleep', '300'])
+    await docker(['network', 'connect', 'dnsnet', 'multi'])
+    const both = await docker(['exec', 'multi', 'nslookup', 'one'])
+    assert.ok(both.includes(ip1), `names of the second network resolve: ${both}`)
+    await docker(['rm', '-f', 'multi'])
     await docker(['rename', 'two', 'three'])
     const renamed = await docker(['run', '--rm', '--network', 'dnsnet', 'busybox', 'nslookup', 'three'])
     assert.ok(renamed.includes(ip2), `a renamed container answers to its new name: ${renamed}`)

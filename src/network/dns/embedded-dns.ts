@@ -156,7 +156,7 @@ export class EmbeddedDns {
     if (q.opcode !== 0) return buildReply(q, RCODE.NOTIMP)
     const limit = transport === 'udp' ? q.udpSize : 0xffff
     const search = this.opts.searchDomains?.(scope, clientIp) ?? []
-    const answers = this.local.answer(scope, q.question, search)
+    const answers = this.local.answer(scope, q.question, search, clientIp)
     if (answers) return truncateReply(buildReply(q, RCODE.NOERROR, answers), limit)
     const forwarded = await this.forward(scope, msg, transport, clientIp)
     return forwarded ? truncateReply(forwarded, limit) : buildReply(q, RCODE.SERVFAIL)

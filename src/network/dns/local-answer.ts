@@ -19,13 +19,13 @@ export class LocalAnswers {
 
   /** The answers for `q` on network `scope` (possibly none: a known name without a record of
    *  that family), or undefined when berth does not know the name or type. */
-  answer(scope: string, q: DnsQuestion, searchDomains: string[]): DnsAnswer[] | undefined {
+  answer(scope: string, q: DnsQuestion, searchDomains: string[], clientIp?: string): DnsAnswer[] | undefined {
     if (q.class !== CLASS_IN || q.labels.length === 0) return undefined
     if (q.type === TYPE.PTR) return this.ptr(scope, q.labels)
     if (q.type !== TYPE.A && q.type !== TYPE.AAAA) return undefined
     const family = q.type === TYPE.A ? 4 : 6
     for (const name of candidateNames(q.labels, searchDomains)) {
-      const addrs = this.records.lookup(scope, name, family)
+      const addrs = this.records.lookup(scope, name, family, clientIp)
       if (addrs === undefined) continue
       return this.rotate(`${scope}\0${family}\0${name}`, addrs).map((data) => ({
         type: q.type,

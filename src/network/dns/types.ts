@@ -5,8 +5,9 @@
 export interface DnsRecordSource {
   /** Addresses for `name` as seen from network `scope` (network id): container names, aliases,
    *  short/full ids; case-insensitive; trailing dot allowed. [] when berth knows the name but
-   *  has no address of that family; undefined when unknown (then the query is forwarded). */
-  lookup(scope: string, name: string, family: 4 | 6): string[] | undefined
+   *  has no address of that family; undefined when unknown (then the query is forwarded).
+   *  `clientIp`: the querying container's address, so names of its other networks resolve too. */
+  lookup(scope: string, name: string, family: 4 | 6, clientIp?: string): string[] | undefined
   /** PTR: the container name for an IP on that network, or undefined. */
   reverse(scope: string, ip: string): string | undefined
 }
