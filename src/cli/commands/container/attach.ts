@@ -5,6 +5,7 @@ import { StatusError } from '../../context.ts'
 import { errorText } from '../../errors-text.ts'
 import { flag } from '../../flags.ts'
 import { pumpAttach } from './attach-io.ts'
+import { detachKeysOf } from './detach-keys.ts'
 import { proxySignals } from './sig-proxy.ts'
 
 export const spec: CommandModule['spec'] = {
@@ -31,7 +32,7 @@ export const run: CommandModule['run'] = async (ctx, flags, [name = '']) => {
   const stdin = !flag.bool(flags, 'no-stdin') && c.Config?.OpenStdin === true
   if (stdin && c.Config?.Tty && !ctx.stdinIsTTY) throw new StatusError(1, 'the input device is not a TTY')
   const { result } = await ctx.client.containerWaitRegistered(name, { condition: 'not-running' })
-  const detachKeys = flag.str(flags, 'detach-keys')
+  const detachKeys = detachKeysOf(ctx, flags)
   const conn = await ctx.client.containerAttach(name, {
     stream: true,
     stdin,

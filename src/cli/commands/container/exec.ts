@@ -7,6 +7,7 @@ import { StatusError } from '../../context.ts'
 import { flag } from '../../flags.ts'
 import { pumpAttach } from './attach-io.ts'
 import { expandEnv, parseKeyValueFile } from './create-parsers.ts'
+import { detachKeysOf } from './detach-keys.ts'
 
 export const spec: CommandModule['spec'] = {
   usage: '[OPTIONS] CONTAINER COMMAND [ARG...]',
@@ -41,7 +42,7 @@ export const run: CommandModule['run'] = async (ctx, flags, [container = '', ...
   const interactive = flag.bool(flags, 'interactive')
   if (tty && interactive && !detach && !ctx.stdinIsTTY)
     throw new StatusError(1, 'the input device is not a TTY')
-  const detachKeys = flag.str(flags, 'detach-keys')
+  const detachKeys = detachKeysOf(ctx, flags)
   const size = tty ? ctx.terminal?.size() : undefined
   const { Id: execId } = await ctx.client.containerExec(container, {
     Cmd: cmd,

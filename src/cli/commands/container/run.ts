@@ -10,6 +10,7 @@ import { pumpAttach } from './attach-io.ts'
 import { createContainer } from './create-container.ts'
 import { CREATE_FLAGS, RUN_ONLY_FLAGS } from './create-flags.ts'
 import { toCreateRequest } from './create-request.ts'
+import { detachKeysOf } from './detach-keys.ts'
 import { proxySignals } from './sig-proxy.ts'
 
 export const spec: CommandModule['spec'] = {
@@ -47,7 +48,7 @@ export const run: CommandModule['run'] = async (ctx, flags, args) => {
   const body = plan.body
   const attaching = !detach && (body.AttachStdin || body.AttachStdout || body.AttachStderr)
   const autoRemove = body.HostConfig?.AutoRemove === true
-  const detachKeys = flag.str(flags, 'detach-keys')
+  const detachKeys = detachKeysOf(ctx, flags)
 
   let io: Promise<{ detached: boolean }> | undefined
   if (attaching) {

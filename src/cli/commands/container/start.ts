@@ -4,6 +4,7 @@ import { StatusError } from '../../context.ts'
 import { errorText } from '../../errors-text.ts'
 import { flag } from '../../flags.ts'
 import { pumpAttach } from './attach-io.ts'
+import { detachKeysOf } from './detach-keys.ts'
 import { startErrorStatus } from './run.ts'
 
 export const spec: CommandModule['spec'] = {
@@ -46,7 +47,7 @@ export const run: CommandModule['run'] = async (ctx, flags, names) => {
   const name = names[0] ?? ''
   const c = await ctx.client.containerInspect(name)
   const stdin = flag.bool(flags, 'interactive') && c.Config?.OpenStdin === true
-  const detachKeys = flag.str(flags, 'detach-keys')
+  const detachKeys = detachKeysOf(ctx, flags)
   const conn = await ctx.client.containerAttach(name, {
     stream: true,
     stdin,
