@@ -260,6 +260,10 @@ async function containerAttach(d: ContainerRouteDeps, req: ApiRequest): Promise<
     run: async (conn) => {
       // A client that hangs up (e.g. detaching) must not crash the daemon with EPIPE.
       conn.on('error', () => conn.destroy())
+      // Replayed logs are ready at once; clients that read the 101 head through a buffered HTTP
+      // parser (docker-py) lose bytes that arrive together with it. Give them a moment to take
+      // the head alone (stream-only attaches have nothing to send this early).
+      if (bool(req, 'logs')) await new Promise((r) => setTimeout(r, 10))
       if (session.stdin) {
         const input = session.stdin
         // As dockerd: on a TTY the detach keys end the session (the docker CLI relies on it).
