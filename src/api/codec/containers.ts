@@ -10,7 +10,14 @@ import {
   mountPointsOf,
 } from '../../container/index.ts'
 import { InvalidArgumentError } from '../../lib/errors.ts'
-import { containerNetworkSettings, containerPorts, toEndpointRequests, withLegacyMac } from './networks.ts'
+import type { NetworkSettings } from '../types/index.ts'
+import {
+  containerNetworkSettings,
+  containerPorts,
+  emptyNetworkSettings,
+  toEndpointRequests,
+  withLegacyMac,
+} from './networks.ts'
 
 type Obj = Record<string, unknown>
 
@@ -269,26 +276,7 @@ function networkSettings(rec: ContainerRecord): Obj {
       DNSNames: null,
     }
   }
-  return {
-    Bridge: '',
-    SandboxID: '',
-    SandboxKey: rec.netnsPath ?? '',
-    HairpinMode: false,
-    LinkLocalIPv6Address: '',
-    LinkLocalIPv6PrefixLen: 0,
-    Ports: {},
-    SecondaryIPAddresses: null,
-    SecondaryIPv6Addresses: null,
-    EndpointID: '',
-    Gateway: '',
-    GlobalIPv6Address: '',
-    GlobalIPv6PrefixLen: 0,
-    IPAddress: '',
-    IPPrefixLen: 0,
-    IPv6Gateway: '',
-    MacAddress: '',
-    Networks: networks,
-  }
+  return emptyNetworkSettings(rec, {}, networks as NonNullable<NetworkSettings['Networks']>) as unknown as Obj
 }
 
 export function toSummary(

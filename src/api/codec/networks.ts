@@ -166,15 +166,20 @@ const EMPTY_ENDPOINT: EndpointSettings = {
 
 /** Inspect's NetworkSettings: per-network endpoints, the default bridge's addresses at the
  *  top level (Docker's legacy fields), and the published ports while running. */
-export function containerNetworkSettings(rec: ContainerRecord): NetworkSettings {
-  const out: NetworkSettings = {
+/** NetworkSettings with Docker's zero values (legacy top-level fields filled by the caller). */
+export function emptyNetworkSettings(
+  rec: ContainerRecord,
+  ports: NetworkSettings['Ports'],
+  networks: NonNullable<NetworkSettings['Networks']> = {},
+): NetworkSettings {
+  return {
     Bridge: '',
     SandboxID: '',
     SandboxKey: rec.netnsPath ?? '',
     HairpinMode: false,
     LinkLocalIPv6Address: '',
     LinkLocalIPv6PrefixLen: 0,
-    Ports: containerPortMap(rec),
+    Ports: ports,
     SecondaryIPAddresses: null,
     SecondaryIPv6Addresses: null,
     EndpointID: '',
@@ -185,8 +190,12 @@ export function containerNetworkSettings(rec: ContainerRecord): NetworkSettings 
     IPPrefixLen: 0,
     IPv6Gateway: '',
     MacAddress: '',
-    Networks: {},
+    Networks: networks,
   }
+}
+
+export function containerNetworkSettings(rec: ContainerRecord): NetworkSettings {
+  const out = emptyNetworkSettings(rec, containerPortMap(rec))
   for (const [name, { networkId, request, endpoint: ep }] of Object.entries(rec.networking?.networks ?? {})) {
     const id = ep?.networkId ?? networkId ?? ''
     out.Networks![name] = {
