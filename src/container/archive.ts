@@ -1,10 +1,13 @@
 // ArchiveService: files in and out of a container (Engine API /containers/{id}/archive and
-// /export), running or stopped. Paths resolve inside the container across its binds and volumes
-// (mounts.ts: no symlink or `..` leaves the root); uploads go through lib/tar's safe extraction.
-// Does not see into tmpfs mounts of a running container, nor into mounts nested below a
-// directory being archived (the rootfs's mount point directory is archived instead).
-import { constants, type Stats } from 'node:fs'
-import { lstat, open, readlink } from 'node:fs/promises'
+// /export), running or stopped. A running (or paused) container is seen through
+// `/proc/<pid>/root`, its own mount namespace: binds, volumes, tmpfs mounts and mounts nested
+// below an archived directory appear as the container sees them (the kernel's /proc, /sys and
+// /dev contents are left out of directory archives). A stopped one is seen through its mounted
+// rootfs plus its binds and volumes. Either way paths resolve component by component inside the
+// container (container-paths.ts: no symlink or `..` leaves the root); uploads go through
+// lib/tar's safe extraction. Export archives the rootfs alone.
+import type { Stats } from 'node:fs'
+import { lstat, readlink } from 'node:fs/promises'
 import { posix } from 'node:path'
 import { Readable } from 'node:stream'
 import type { ImageServiceContract } from '../image/image-service-contract.ts'
@@ -16,6 +19,7 @@ import {
   endOfArchive,
   entryBytes,
   extractTar,
+  fileData,
   headerFromStats,
   packDirectory,
   padding,
@@ -272,20 +276,7 @@ async function* singleEntryTar(host: string, base: string, st: Stats): AsyncGene
     yield encodeHeader(headerFromStats(st, base, 'symlink', await readlink(host)))
   } else if (st.isFile()) {
     yield encodeHeader(headerFromStats(st, base, 'file'))
-    const fh = await open(host, constants.O_RDONLY | constants.O_NOFOLLOW)
-    try {
-      let left = st.size
-      const buf = Buffer.alloc(Math.min(Math.max(st.size, 1), 1 << 20))
-      while (left > 0) {
-        const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, left), null)
-        if (bytesRead === 0) break
-        left -= bytesRead
-        yield Buffer.from(buf.subarray(0, bytesRead))
-      }
-      if (left > 0) yield Buffer.alloc(left) // the file shrank while read: keep the header honest
-    } finally {
-      await fh.close()
-    }
+    yield* fileData(host, st.size)
     if (padding(st.size) > 0) yield Buffer.alloc(padding(st.size))
   } else if (st.isFIFO()) {
     yield encodeHeader(headerFromStats(st, base, 'fifo'))

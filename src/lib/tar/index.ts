@@ -11,5 +11,5 @@ export {
   type TarEntryType,
   type TarHeader,
 } from './format.ts'
-export { type PackOptions, packDirectory, readXattrs } from './pack.ts'
+export { fileData, type PackOptions, packDirectory, readXattrs } from './pack.ts'
 export { readTar, type TarEntry } from './reader.ts'

@@ -67,8 +67,15 @@ export async function readXattrs(dir: string, names: string[]): Promise<Map<stri
   return out
 }
 
-async function* fileData(abs: string, size: number): AsyncGenerator<Buffer> {
-  const fh = await open(abs, constants.O_RDONLY | constants.O_NOFOLLOW)
+/** A regular file's bytes for a tar entry of `size` bytes, read in ≤1 MiB chunks (zero-filled if
+ *  the file shrank meanwhile, so the header stays true). Opened without following a symlink
+ *  unless `follow`. The caller adds the entry's padding. */
+export async function* fileData(
+  abs: string,
+  size: number,
+  opts: { follow?: boolean } = {},
+): AsyncGenerator<Buffer> {
+  const fh = await open(abs, constants.O_RDONLY | (opts.follow ? 0 : constants.O_NOFOLLOW))
   try {
     let left = size
     const buf = Buffer.alloc(Math.min(Math.max(size, 1), 1 << 20))

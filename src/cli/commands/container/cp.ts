@@ -2,8 +2,8 @@
 // path rules (into an existing directory keeps the source's name, else it takes the
 // destination's; `src/.` copies the contents; `-` is a tar on stdin/stdout; -L follows a
 // symlink at the source; -a keeps uid/gid). Local extraction uses lib/tar's safe extractor.
-import { constants, type Stats } from 'node:fs'
-import { lstat, open, readlink, stat } from 'node:fs/promises'
+import type { Stats } from 'node:fs'
+import { lstat, readlink, stat } from 'node:fs/promises'
 import { basename, dirname, posix, resolve } from 'node:path'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
@@ -15,6 +15,7 @@ import {
   endOfArchive,
   entryBytes,
   extractTar,
+  fileData,
   headerFromStats,
   packDirectory,
   padding,
@@ -186,20 +187,7 @@ function hostTar(path: string, name: string, st: Stats, follow: boolean): Readab
     if (st.isSymbolicLink()) yield encodeHeader(headerFromStats(st, name, 'symlink', await readlink(path)))
     else if (st.isFile()) {
       yield encodeHeader(headerFromStats(st, name, 'file'))
-      const fh = await open(path, constants.O_RDONLY | (follow ? 0 : constants.O_NOFOLLOW))
-      try {
-        let left = st.size
-        const buf = Buffer.alloc(Math.min(Math.max(st.size, 1), 1 << 20))
-        while (left > 0) {
-          const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, left), null)
-          if (bytesRead === 0) break
-          left -= bytesRead
-          yield Buffer.from(buf.subarray(0, bytesRead))
-        }
-        if (left > 0) yield Buffer.alloc(left)
-      } finally {
-        await fh.close()
-      }
+      yield* fileData(path, st.size, { follow })
       if (padding(st.size) > 0) yield Buffer.alloc(padding(st.size))
     } else throw new StatusError(1, `cannot copy ${path}: unsupported file type`)
     yield Buffer.alloc(BLOCK * 2)

@@ -2,12 +2,12 @@
 // to a tar (honouring .dockerignore, keeping the Dockerfile and .dockerignore, never following
 // symlinks, sorted, owned by 0:0), a tar or a lone Dockerfile from stdin, and a Dockerfile from
 // stdin or outside the context added under a generated name. URL contexts are refused.
-import { constants, type Stats } from 'node:fs'
-import { lstat, open, readdir, readFile, readlink, realpath, stat } from 'node:fs/promises'
+import type { Stats } from 'node:fs'
+import { lstat, readdir, readFile, readlink, realpath, stat } from 'node:fs/promises'
 import { isAbsolute, relative, resolve, sep } from 'node:path'
 import { Readable } from 'node:stream'
 import { IgnoreMatcher, keepBuildFiles, loadDockerignore } from '../../../build/context/dockerignore.ts'
-import { encodeHeader, endOfArchive, padding, type TarHeader } from '../../../lib/tar/index.ts'
+import { encodeHeader, endOfArchive, fileData, padding, type TarHeader } from '../../../lib/tar/index.ts'
 import { StatusError } from '../../context.ts'
 
 export interface BuildContext {
@@ -183,22 +183,5 @@ async function* walk(
     }
     yield { rel: r, st }
     if (st.isDirectory()) yield* walk(root, r, matcher)
-  }
-}
-
-async function* fileData(abs: string, size: number): AsyncGenerator<Buffer> {
-  const fh = await open(abs, constants.O_RDONLY | constants.O_NOFOLLOW)
-  try {
-    let left = size
-    const buf = Buffer.alloc(Math.min(Math.max(size, 1), 1 << 20))
-    while (left > 0) {
-      const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, left), null)
-      if (bytesRead === 0) break
-      left -= bytesRead
-      yield Buffer.from(buf.subarray(0, bytesRead))
-    }
-    if (left > 0) yield Buffer.alloc(left) // the file shrank while being read: keep the header honest
-  } finally {
-    await fh.close()
   }
 }
