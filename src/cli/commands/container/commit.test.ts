@@ -1,39 +1,11 @@
 // berth commit, diff and export against a fake engine: the requests they send and what they print.
 import assert from 'node:assert/strict'
-import { Readable, Writable } from 'node:stream'
 import { describe, it } from 'node:test'
-import { type FakeRoutes, startFakeEngine } from '../../../client/fake-engine.ts'
-import { main } from '../../main.ts'
+import type { FakeRoutes } from '../../../client/fake-engine.ts'
+import { runCliAgainst } from '../../testing.ts'
 
-async function runCli(argv: string[], routes: FakeRoutes, opts: { stdoutIsTTY?: boolean } = {}) {
-  const fe = await startFakeEngine({
-    'GET /_ping': { text: 'OK', headers: { 'Api-Version': '1.47' } },
-    ...routes,
-  })
-  const chunks: Record<'out' | 'err', Buffer[]> = { out: [], err: [] }
-  const sink = (k: 'out' | 'err') =>
-    new Writable({
-      write(c, _e, cb) {
-        chunks[k].push(Buffer.from(c))
-        cb()
-      },
-    })
-  try {
-    const code = await main({
-      argv: ['-H', fe.host, ...argv],
-      env: {},
-      stdout: sink('out'),
-      stderr: sink('err'),
-      stdin: Readable.from([]),
-      stdinIsTTY: false,
-      stdoutIsTTY: opts.stdoutIsTTY ?? false,
-      now: () => new Date(0),
-    })
-    const text = (k: 'out' | 'err') => Buffer.concat(chunks[k]).toString()
-    return { code, stdout: text('out'), stderr: text('err'), requests: fe.requests }
-  } finally {
-    await fe.close()
-  }
+function runCli(argv: string[], routes: FakeRoutes, opts: { stdoutIsTTY?: boolean } = {}) {
+  return runCliAgainst(argv, routes, opts)
 }
 
 describe('berth commit', () => {

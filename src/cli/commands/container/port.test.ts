@@ -1,9 +1,8 @@
 // berth port against a fake engine; expected texts come from docker 28.2 on the same data.
 import assert from 'node:assert/strict'
-import { Readable, Writable } from 'node:stream'
 import { describe, it } from 'node:test'
-import { type FakeRequest, startFakeEngine } from '../../../client/fake-engine.ts'
-import { main } from '../../main.ts'
+import type { FakeRequest } from '../../../client/fake-engine.ts'
+import { runCliAgainst } from '../../testing.ts'
 
 const PORTS = {
   '80/tcp': [
@@ -15,41 +14,13 @@ const PORTS = {
   '9/tcp': [{ HostIp: '0.0.0.0', HostPort: '32768' }],
 }
 
-async function port(args: string[]) {
-  const fe = await startFakeEngine({
-    'GET /_ping': { text: 'OK', headers: { 'Api-Version': '1.47' } },
+function port(args: string[]) {
+  return runCliAgainst(args, {
     'GET /containers/:id/json': (req: FakeRequest) =>
       req.path === '/containers/web/json'
         ? { json: { Id: 'e'.repeat(64), Name: '/web', NetworkSettings: { Ports: PORTS } } }
         : { status: 404, json: { message: `No such container: ${req.path.split('/')[2]}` } },
   })
-  const chunks: Record<'out' | 'err', Buffer[]> = { out: [], err: [] }
-  const sink = (k: 'out' | 'err') =>
-    new Writable({
-      write(c, _e, cb) {
-        chunks[k].push(Buffer.from(c))
-        cb()
-      },
-    })
-  try {
-    const code = await main({
-      argv: ['-H', fe.host, ...args],
-      env: {},
-      stdout: sink('out'),
-      stderr: sink('err'),
-      stdin: Readable.from([]),
-      stdinIsTTY: false,
-      stdoutIsTTY: false,
-      now: () => new Date(0),
-    })
-    return {
-      code,
-      stdout: Buffer.concat(chunks.out).toString(),
-      stderr: Buffer.concat(chunks.err).toString(),
-    }
-  } finally {
-    await fe.close()
-  }
 }
 
 describe('berth port', () => {

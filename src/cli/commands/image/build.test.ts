@@ -4,41 +4,14 @@ import assert from 'node:assert/strict'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Readable, Writable } from 'node:stream'
+import { Readable } from 'node:stream'
 import { after, before, describe, it } from 'node:test'
-import { type FakeRoutes, startFakeEngine } from '../../../client/fake-engine.ts'
+import type { FakeRoutes } from '../../../client/fake-engine.ts'
 import { readTar } from '../../../lib/tar/index.ts'
-import { main } from '../../main.ts'
+import { runCliAgainst } from '../../testing.ts'
 
-async function runCli(argv: string[], routes: FakeRoutes, env: NodeJS.ProcessEnv = {}, input = '') {
-  const fe = await startFakeEngine({
-    'GET /_ping': { text: 'OK', headers: { 'Api-Version': '1.47' } },
-    ...routes,
-  })
-  const chunks: Record<'out' | 'err', Buffer[]> = { out: [], err: [] }
-  const sink = (k: 'out' | 'err') =>
-    new Writable({
-      write(c, _e, cb) {
-        chunks[k].push(Buffer.from(c))
-        cb()
-      },
-    })
-  try {
-    const code = await main({
-      argv: ['-H', fe.host, ...argv],
-      env,
-      stdout: sink('out'),
-      stderr: sink('err'),
-      stdin: Readable.from([Buffer.from(input)]),
-      stdinIsTTY: false,
-      stdoutIsTTY: false,
-      now: () => new Date(0),
-    })
-    const text = (k: 'out' | 'err') => Buffer.concat(chunks[k]).toString()
-    return { code, stdout: text('out'), stderr: text('err'), requests: fe.requests }
-  } finally {
-    await fe.close()
-  }
+function runCli(argv: string[], routes: FakeRoutes, env: NodeJS.ProcessEnv = {}, input = '') {
+  return runCliAgainst(argv, routes, { env, stdin: input })
 }
 
 const ID = `sha256:${'c'.repeat(64)}`

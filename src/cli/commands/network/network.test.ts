@@ -1,11 +1,10 @@
 // berth network … against a fake engine: the requests sent and the output printed. The expected
 // texts were produced by docker 28.2 against the same fake engine and data.
 import assert from 'node:assert/strict'
-import { Readable, Writable } from 'node:stream'
 import { describe, it } from 'node:test'
 import type { Network } from '../../../api/types/index.ts'
-import { type FakeRequest, type FakeRoutes, startFakeEngine } from '../../../client/fake-engine.ts'
-import { main } from '../../main.ts'
+import type { FakeRequest, FakeRoutes } from '../../../client/fake-engine.ts'
+import { runCliAgainst } from '../../testing.ts'
 import { goTimeOfRfc3339, naturalLess } from './network-format.ts'
 
 const base = {
@@ -77,32 +76,8 @@ const routes: FakeRoutes = {
 }
 
 async function runCli(argv: string[], opts: { stdin?: string } = {}) {
-  const fe = await startFakeEngine(routes)
-  const chunks: Record<'out' | 'err', Buffer[]> = { out: [], err: [] }
-  const sink = (k: 'out' | 'err') =>
-    new Writable({
-      write(c, _e, cb) {
-        chunks[k].push(Buffer.from(c))
-        cb()
-      },
-    })
-  try {
-    const code = await main({
-      argv: ['-H', fe.host, ...argv],
-      env: {},
-      stdout: sink('out'),
-      stderr: sink('err'),
-      stdin: Readable.from(opts.stdin === undefined ? [] : [Buffer.from(opts.stdin)]),
-      stdinIsTTY: false,
-      stdoutIsTTY: false,
-      now: () => new Date(0),
-    })
-    const text = (k: 'out' | 'err') => Buffer.concat(chunks[k]).toString()
-    const calls = fe.requests.filter((r) => r.path !== '/_ping')
-    return { code, stdout: text('out'), stderr: text('err'), calls }
-  } finally {
-    await fe.close()
-  }
+  const r = await runCliAgainst(argv, routes, opts)
+  return { ...r, calls: r.requests.filter((x) => x.path !== '/_ping') }
 }
 
 describe('berth network ls', () => {
