@@ -128,7 +128,12 @@ async function listRate(t: Target, n = 100, seconds = 3): Promise<number> {
   return rate
 }
 
+/** Long enough for berthd's idle collector (5 s of API silence, src/daemon/idle-gc.ts) to run. */
+const SETTLE_MS = 9_000
+
 async function memory(t: Target, n = 10): Promise<{ idleMb: number; perContainerMb: number }> {
+  // Idle means idle: sampled once the API has been quiet, not in the wake of the last workload.
+  await new Promise((r) => setTimeout(r, SETTLE_MS))
   const idle = t.daemonPids().reduce((s, p) => s + rssKb(p), 0)
   const monitorsBefore = new Set(pidsOf('conmon'))
   const ids: string[] = []
@@ -139,7 +144,7 @@ async function memory(t: Target, n = 10): Promise<{ idleMb: number; perContainer
     await api(t.socket, 'POST', `/containers/${id}/start`)
     ids.push(id)
   }
-  await new Promise((r) => setTimeout(r, 1000))
+  await new Promise((r) => setTimeout(r, SETTLE_MS))
   const daemonNow = t.daemonPids().reduce((s, p) => s + rssKb(p), 0)
   const monitors = pidsOf('conmon')
     .filter((p) => !monitorsBefore.has(p))

@@ -6,9 +6,11 @@ const entries = {
   berthd: 'src/cmd/berthd.ts',
   'berth-registry': 'src/cmd/berth-registry.ts',
 }
+const outdir = process.env.BERTH_DIST_DIR ?? 'dist'
 await build({
   entryPoints: entries,
-  outdir: 'dist',
+  // BERTH_DIST_DIR: a private bundle (e.g. dist-exp/) for A/B measurements beside the shipped one.
+  outdir,
   outExtension: { '.js': '.mjs' },
   bundle: true,
   platform: 'node',
@@ -28,9 +30,9 @@ await build({
 // hoists every static import of a builtin to the top. Code the CLI carries loads them on first
 // use (process.getBuiltinModule); this check keeps it that way.
 const { readFileSync } = await import('node:fs')
-const cli = readFileSync('dist/berth.mjs', 'utf8')
+const cli = readFileSync(`${outdir}/berth.mjs`, 'utf8')
 const eager = cli.match(/^import [^;]*from "node:(crypto|child_process|zlib|http|https)";$/gm)
 if (eager) {
-  console.error(`dist/berth.mjs loads builtins eagerly (use process.getBuiltinModule):\n${eager.join('\n')}`)
+  console.error(`${outdir}/berth.mjs loads builtins eagerly (use process.getBuiltinModule):\n${eager.join('\n')}`)
   process.exit(1)
 }

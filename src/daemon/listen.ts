@@ -19,13 +19,25 @@ export interface Listener {
   close(): Promise<void>
 }
 
-export async function listenAll(app: ApiApp, cfg: DaemonConfig, log: Logger): Promise<Listener[]> {
+/** `onRequest` sees every request and upgrade (the idle collector's clock). */
+export async function listenAll(
+  app: ApiApp,
+  cfg: DaemonConfig,
+  log: Logger,
+  onRequest: () => void = () => undefined,
+): Promise<Listener[]> {
   const out: Listener[] = []
-  for (const host of cfg.hosts) out.push(await listenOne(app, host, cfg, log))
+  for (const host of cfg.hosts) out.push(await listenOne(app, host, cfg, log, onRequest))
   return out
 }
 
-async function listenOne(app: ApiApp, host: string, cfg: DaemonConfig, log: Logger): Promise<Listener> {
+async function listenOne(
+  app: ApiApp,
+  host: string,
+  cfg: DaemonConfig,
+  log: Logger,
+  onRequest: () => void,
+): Promise<Listener> {
   const url = host.includes('://') ? host : host.startsWith('/') ? `unix://${host}` : `tcp://${host}`
   const proto = url.slice(0, url.indexOf('://'))
   const rest = url.slice(url.indexOf('://') + 3)
@@ -47,10 +59,14 @@ async function listenOne(app: ApiApp, host: string, cfg: DaemonConfig, log: Logg
   server.requestTimeout = 0
   server.headersTimeout = 60_000
   server.keepAliveTimeout = 60_000
-  server.on('request', (req, res) => app.handleRequest(req, res))
+  server.on('request', (req, res) => {
+    onRequest()
+    app.handleRequest(req, res)
+  })
   // Hijacked connections (attach) are no longer the server's: track them to end them on close.
   const hijacked = new Set<import('node:stream').Duplex>()
   server.on('upgrade', (req, socket, head) => {
+    onRequest()
     hijacked.add(socket)
     socket.once('close', () => hijacked.delete(socket))
     app.handleUpgrade(req, socket, head)

@@ -1,12 +1,16 @@
-// Starts berthd: pidfile, services, listeners; on SIGTERM/SIGINT closes the listeners and
+// Starts berthd: pidfile, services, listeners, the idle collector (idle-gc.ts); on SIGTERM/SIGINT closes the listeners and
 // exits, leaving containers running (their monitors keep them; the next start re-adopts them).
 import { readFile, rm } from 'node:fs/promises'
 import { writeFileAtomic } from '../lib/fs-atomic.ts'
 import { createLogger } from '../lib/log.ts'
 import { BERTH_VERSION } from '../system/index.ts'
 import { parseDaemonArgs } from './config.ts'
+import { fullGc, startIdleCollector } from './idle-gc.ts'
 import { listenAll } from './listen.ts'
 import { wire } from './wire.ts'
+
+/** API silence after which berthd gives memory back (idle-gc.ts). */
+const IDLE_MS = 5_000
 
 export async function startDaemon(argv: string[]): Promise<number> {
   const parsed = parseDaemonArgs(argv)
@@ -26,7 +30,19 @@ export async function startDaemon(argv: string[]): Promise<number> {
   }
   await claimPidfile(cfg.pidfile)
   const daemon = await wire(cfg, log)
-  const listeners = await listenAll(daemon.app, cfg, log)
+  const idle = startIdleCollector(IDLE_MS, () => {
+    const t0 = performance.now()
+    const rss = process.memoryUsage.rss()
+    fullGc()
+    const mb = (n: number) => Math.round(n / 104857.6) / 10
+    log.debug('idle collection', {
+      ms: Math.round(performance.now() - t0),
+      rssMb: mb(rss),
+      rssMbAfter: mb(process.memoryUsage.rss()),
+    })
+  })
+  const listeners = await listenAll(daemon.app, cfg, log, idle.touch)
+  idle.touch() // start-up's own garbage goes with the first quiet period
   log.info('berthd has completed initialization', { version: BERTH_VERSION, dataRoot: cfg.dataRoot })
   await new Promise<void>((resolve) => {
     const stop = (sig: string) => {
@@ -36,6 +52,7 @@ export async function startDaemon(argv: string[]): Promise<number> {
     process.once('SIGTERM', () => stop('SIGTERM'))
     process.once('SIGINT', () => stop('SIGINT'))
   })
+  idle.stop()
   daemon.monitor.stop()
   await Promise.all(listeners.map((l) => l.close()))
   // Without running containers, berth's bridges and firewall table go; else they stay (live restore).

@@ -56,7 +56,8 @@ export class TestDaemon {
     opts: { busybox?: boolean; dist?: boolean; extraArgs?: (dir: string) => Promise<string[]> } = {},
   ): Promise<TestDaemon> {
     const d = new TestDaemon(await mkdtemp(join(tmpdir(), 'berth-e2e-')))
-    if (opts.dist) d.entry = join(REPO, 'dist/berthd.mjs')
+    // BERTH_DIST_DIR picks a private bundle (scripts/build.mjs writes it) for A/B measurements.
+    if (opts.dist) d.entry = join(REPO, process.env.BERTH_DIST_DIR ?? 'dist', 'berthd.mjs')
     try {
       if (opts.extraArgs) d.extraArgs = await opts.extraArgs(d.dir)
       await d.launch()

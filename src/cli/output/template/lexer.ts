@@ -50,10 +50,18 @@ export const isKeyword = (s: string): boolean => KEYWORDS.has(s)
 export function lex(src: string): Token[] {
   const tokens: Token[] = []
   let i = 0
+  // Line starts once, then a binary search per token (slicing the prefix per token was quadratic).
+  const starts = [0]
+  for (let k = src.indexOf('\n'); k >= 0; k = src.indexOf('\n', k + 1)) starts.push(k + 1)
   const pos = (at: number) => {
-    const before = src.slice(0, at)
-    const line = before.split('\n').length
-    return { line, col: at - before.lastIndexOf('\n') }
+    let lo = 0
+    let hi = starts.length - 1
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1
+      if ((starts[mid] ?? 0) <= at) lo = mid
+      else hi = mid - 1
+    }
+    return { line: lo + 1, col: at - (starts[lo] ?? 0) + 1 }
   }
   const push = (kind: TokenKind, value: string, at: number) => tokens.push({ kind, value, ...pos(at) })
   while (i < src.length) {
