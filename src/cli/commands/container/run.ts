@@ -50,10 +50,10 @@ export const run: CommandModule['run'] = async (ctx, flags, args) => {
   const autoRemove = body.HostConfig?.AutoRemove === true
   const detachKeys = detachKeysOf(ctx, flags)
 
-  let io: Promise<{ detached: boolean }> | undefined
-  if (attaching) {
-    try {
-      const conn = await ctx.client.containerAttach(id, {
+  // Attach and the wait registration go out together (one round trip less before start); both
+  // are in place before start, so neither output nor a fast exit is missed.
+  const attachment = attaching
+    ? ctx.client.containerAttach(id, {
         stream: true,
         stdin: body.AttachStdin,
         stdout: body.AttachStdout,
@@ -61,6 +61,13 @@ export const run: CommandModule['run'] = async (ctx, flags, args) => {
         detachKeys,
         tty: body.Tty,
       })
+    : undefined
+  // Registered before start so a fast exit is not missed (docker's waitExitOrRemoved); never rejects.
+  const waiting = detach ? undefined : waitStatus(ctx, id, autoRemove)
+  let io: Promise<{ detached: boolean }> | undefined
+  if (attachment) {
+    try {
+      const conn = await attachment
       io = pumpAttach(ctx, conn, {
         stdin: body.AttachStdin === true,
         tty: body.Tty === true,
@@ -71,8 +78,7 @@ export const run: CommandModule['run'] = async (ctx, flags, args) => {
       throw new StatusError(125, runError(err))
     }
   }
-  // Registered before start so a fast exit is not missed (docker's waitExitOrRemoved).
-  const status = detach ? undefined : (await waitStatus(ctx, id, autoRemove)).status
+  const status = waiting ? (await waiting).status : undefined
 
   // docker turns the proxy off with a TTY: the terminal sends ^C to the process itself.
   const stopProxy =
