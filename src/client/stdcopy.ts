@@ -59,12 +59,16 @@ export async function demultiplex(source: NodeJS.ReadableStream, targets: DemuxT
     const chunk = typeof raw === 'string' ? Buffer.from(raw) : raw
     pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk])
     let off = 0
-    let run: Buffer[] = []
+    // Payloads are copied into one buffer per chunk (no view per frame); a run of one stream is
+    // written as a single slice of it.
+    const out = Buffer.allocUnsafe(pending.length)
+    let pos = 0
+    let runStart = 0
     let runStream: StreamType | undefined
     const flush = async () => {
-      if (run.length === 0 || !runStream) return
-      const data = run.length === 1 ? run[0]! : Buffer.concat(run)
-      run = []
+      if (pos === runStart || !runStream) return
+      const data = out.subarray(runStart, pos)
+      runStart = pos
       if (runStream === 'stdout') await writeAll(targets.stdout, data)
       else if (runStream === 'stderr') await writeAll(targets.stderr, data)
     }
@@ -74,17 +78,17 @@ export async function demultiplex(source: NodeJS.ReadableStream, targets: DemuxT
       if (!stream) throw new Error(`Unrecognized input header: ${type}`)
       const size = pending.readUInt32BE(off + 4)
       if (pending.length - off < HEADER + size) break
-      const data = pending.subarray(off + HEADER, off + HEADER + size)
+      const from = off + HEADER
       off += HEADER + size
       if (stream === 'systemerr') {
         await flush()
-        throw new Error(`error from daemon in stream: ${data.toString()}`)
+        throw new Error(`error from daemon in stream: ${pending.toString('utf8', from, from + size)}`)
       }
       if (stream !== runStream) {
         await flush()
         runStream = stream
       }
-      run.push(data)
+      pos += pending.copy(out, pos, from, from + size)
     }
     await flush()
     pending = off === pending.length ? Buffer.alloc(0) : Buffer.from(pending.subarray(off))

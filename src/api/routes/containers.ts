@@ -216,7 +216,7 @@ export async function* encodeEntries(
     for (const e of batch) {
       if (e.stream === 'stdout' ? !o.stdout : !o.stderr) continue
       const ts = o.timestamps ? `${e.time} ` : ''
-      const len = ts.length + e.data.length
+      const len = ts.length + e.length
       const need = len + (o.tty ? 0 : 8)
       if (pos + need > out.length) {
         if (pos > 0) yield out.subarray(0, pos)
@@ -232,7 +232,7 @@ export async function* encodeEntries(
         pos += 8
       }
       if (ts) pos += out.write(ts, pos, 'latin1')
-      pos += e.data.copy(out, pos)
+      pos += e.copyTo(out, pos)
     }
     // One chunk per batch at most: a live stream (attach, logs -f) must not wait for more.
     if (pos > 0) {
