@@ -202,9 +202,10 @@ async function main(): Promise<void> {
   }
   const rows: Array<[string, string, string]> = []
   try {
+    await new Promise((r) => setTimeout(r, SETTLE_MS)) // idle: the import's request is over
     const fresh = berth.daemonPids().reduce((sum, p) => sum + rssKb(p), 0) / 1024
     rows.push([
-      'berthd resident memory, just started (busybox imported)',
+      'berthd resident memory, idle just after start (busybox imported)',
       `${fresh.toFixed(1)} MB`,
       '< 80 MB',
     ])
