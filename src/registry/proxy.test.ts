@@ -57,6 +57,10 @@ describe('pull-through cache', () => {
     const m = await fetch(`${cache.url}/v2/lib/app/manifests/nope`)
     assert.equal(m.status, 404)
     assert.equal(await errorCode(m), 'MANIFEST_UNKNOWN')
+    // No valid tag names nothing: 404 as from a plain berth-registry, not 400.
+    const invalid = await fetch(`${cache.url}/v2/lib/app/manifests/.INVALID_MANIFEST_NAME`)
+    assert.equal(invalid.status, 404)
+    assert.equal(await errorCode(invalid), 'MANIFEST_UNKNOWN')
     const b = await fetch(`${cache.url}/v2/lib/app/blobs/${digestOf('absent')}`)
     assert.equal(b.status, 404)
     assert.equal(await errorCode(b), 'BLOB_UNKNOWN')

@@ -18,7 +18,7 @@ import { pageParams, pageReply } from '../routes/tags.ts'
 import {
   type DigestAlgorithm,
   type ManifestRef,
-  parseManifestRef,
+  parseExistingRef,
   parseRegistryDigest,
 } from '../storage/names.ts'
 import { asciiSort, paginate } from '../storage/pagination.ts'
@@ -144,7 +144,7 @@ function before(handler: Handler, fill: (req: RegistryRequest) => Promise<void>)
 }
 
 function fillManifest(cache: ProxyCache, req: RegistryRequest): Promise<void> {
-  return cache.ensureManifest(nameOf(req), parseManifestRef(req.params.reference!))
+  return cache.ensureManifest(nameOf(req), parseExistingRef(req.params.reference!))
 }
 
 function fillBlob(cache: ProxyCache, req: RegistryRequest): Promise<void> {

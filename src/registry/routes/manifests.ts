@@ -4,7 +4,7 @@ import { ManifestTooLargeError, UnsupportedError } from '../errors.ts'
 import type { Handler, RegistryRequest, Reply, Route } from '../http.ts'
 import { header, nameOf } from '../http.ts'
 import { MAX_MANIFEST_BYTES } from '../storage/manifests.ts'
-import { parseManifestRef, parseRegistryDigest, parseTag } from '../storage/names.ts'
+import { parseExistingRef, parseManifestRef, parseRegistryDigest, parseTag } from '../storage/names.ts'
 import type { RegistryStorage } from '../storage/registry-storage.ts'
 import { readLimited } from './body.ts'
 
@@ -25,7 +25,7 @@ export function manifestRoutes(storage: RegistryStorage, opts: { deleteEnabled: 
 }
 
 async function manifestGet(storage: RegistryStorage, req: RegistryRequest): Promise<Reply> {
-  const ref = parseManifestRef(req.params.reference!)
+  const ref = parseExistingRef(req.params.reference!)
   const m = await storage.manifests.get(nameOf(req), ref)
   const headers = {
     'Content-Type': m.mediaType,
@@ -64,7 +64,7 @@ async function manifestDelete(
 ): Promise<Reply> {
   if (!opts.deleteEnabled) throw new UnsupportedError('manifest deletion is disabled')
   const name = nameOf(req)
-  const ref = parseManifestRef(req.params.reference!)
+  const ref = parseExistingRef(req.params.reference!)
   if (ref.tag !== undefined) await storage.tags.delete(name, ref.tag)
   else await storage.manifests.delete(name, ref.digest)
   return { status: 202 }

@@ -14,9 +14,9 @@ describe('parseRange', () => {
     assert.equal(parseRange(undefined, 10), undefined)
     assert.equal(parseRange('bytes=0-1,3-4', 10), undefined)
     assert.equal(parseRange('items=0-1', 10), undefined)
-    assert.equal(parseRange('bytes=5-2', 10), undefined)
   })
-  it('throws BlobRangeError when unsatisfiable', () => {
+  it('throws BlobRangeError when unsatisfiable or reversed', () => {
+    assert.throws(() => parseRange('bytes=5-2', 10), BlobRangeError)
     assert.throws(() => parseRange('bytes=10-', 10), BlobRangeError)
     assert.throws(() => parseRange('bytes=-0', 10), BlobRangeError)
   })

@@ -8,7 +8,7 @@ export interface ByteRange {
 }
 
 /** Undefined means "send the whole blob" (no header, or a form we ignore as RFC 9110
- *  allows, such as several ranges). @throws BlobRangeError when unsatisfiable. */
+ *  allows, such as several ranges). @throws BlobRangeError when unsatisfiable or reversed. */
 export function parseRange(header: string | undefined, size: number): ByteRange | undefined {
   if (header === undefined) return undefined
   const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim())
@@ -23,7 +23,9 @@ export function parseRange(header: string | undefined, size: number): ByteRange 
   } else {
     start = Number(m[1])
     end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1)
-    if (m[2] !== '' && Number(m[2]) < start) return undefined
+    // A reversed range is 416, as Go's http.ServeContent (distribution) answers and as the
+    // OCI conformance suite expects for "bytes=500-0", rather than ignored.
+    if (m[2] !== '' && Number(m[2]) < start) throw new BlobRangeError(`range ${header} is reversed`, size)
   }
   if (start >= size) throw new BlobRangeError(`range ${header} not satisfiable for ${size} bytes`, size)
   return { offset: start, length: end - start + 1 }

@@ -1,7 +1,12 @@
 // Validation of the path parameters every endpoint takes: repository names and tags
 // (spec "Pulling manifests" regular expressions) and digests with a supported algorithm.
 import { algorithmOf, type Digest, parseDigest } from '../../oci/index.ts'
-import { DigestInvalidError, ManifestInvalidError, NameInvalidError } from '../errors.ts'
+import {
+  DigestInvalidError,
+  ManifestInvalidError,
+  ManifestUnknownError,
+  NameInvalidError,
+} from '../errors.ts'
 
 const NAME_RE = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*$/
 const TAG_RE = /^[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}$/
@@ -52,4 +57,13 @@ export type ManifestRef = { tag: string; digest?: undefined } | { digest: Digest
 export function parseManifestRef(s: string): ManifestRef {
   if (s.includes(':')) return { digest: parseRegistryDigest(s) }
   return { tag: parseTag(s) }
+}
+
+/** The reference of a read or delete: a string that is no valid tag names nothing, so it is
+ *  404 MANIFEST_UNKNOWN as in distribution (the OCI conformance suite GETs and HEADs
+ *  ".INVALID_MANIFEST_NAME" and wants 404); a malformed digest stays 400 DIGEST_INVALID.
+ *  @throws DigestInvalidError or ManifestUnknownError. */
+export function parseExistingRef(s: string): ManifestRef {
+  if (!s.includes(':') && !isTag(s)) throw new ManifestUnknownError(`manifest unknown: ${s}`)
+  return parseManifestRef(s)
 }
