@@ -68,7 +68,7 @@ function hostBinaries(bytes: number, skip: number): Buffer {
 }
 
 /** A docker-archive (manifest.json + config + layer tars) of LAYERS layers of LAYER_BYTES each. */
-async function writeArchive(path: string, tag: string): Promise<void> {
+export async function writeArchive(path: string, tag: string): Promise<void> {
   const layers: Buffer[] = []
   for (let i = 0; i < LAYERS; i++) {
     const p = tar.pack()
@@ -104,7 +104,7 @@ async function writeArchive(path: string, tag: string): Promise<void> {
   await done
 }
 
-async function startRegistryProcess(root: string): Promise<{ child: ChildProcess; url: string }> {
+export async function startRegistryProcess(root: string): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(
     process.execPath,
     [join(REPO, 'src/cmd/berth-registry.ts'), 'serve', '--addr', '127.0.0.1:0', '--root', root],

@@ -11,7 +11,7 @@ say() { printf '[setup] %s\n' "$*" >&2; }
 
 # 1. Debian packages: the runtime chain and the tools berth drives.
 PKGS=(runc crun conmon tini busybox-static iproute2 nftables iptables procps attr ca-certificates xz-utils bzip2 zstd
-  libdeflate-tools)
+  libdeflate-tools isal)
 # With --tests (scripts/test.sh): what the suite and the benchmark drive as third parties.
 if [ "${1:-}" = "--tests" ]; then
   PKGS+=(openssl tmux curl wrk skopeo docker-registry python3-docker docker-compose)

@@ -10,6 +10,27 @@ import { InvalidArgumentError, isNotFound, NotFoundError } from '../lib/errors.t
 import { type Digest, Sha256Digester, sha256Of } from '../oci/index.ts'
 import type { StorePaths } from './paths.ts'
 
+/** An ingest file that something else fills through its descriptor (a child process's stdout),
+ *  then read back once through chunks() (see ContentStore.fileWriter). */
+export interface FileIngest {
+  readonly fd: number
+  /** Says the file is complete: starts syncing it to disk, so that overlaps the read-back
+   *  (commit() awaits it). Optional. */
+  written(): void
+  /** The file from its start, hashed as it is read, in chunks of a few reused buffers: a chunk
+   *  is overwritten once the consumer has asked for the second chunk after it, so a consumer
+   *  must copy what it keeps longer (lib/tar's reader does). Call it at most once. */
+  chunks(): AsyncGenerator<Buffer>
+  /** Hashes what chunks() left unread, syncs, verifies against `expected` (InvalidArgumentError
+   *  on mismatch) and makes the blob visible. */
+  commit(expected?: Digest): Promise<{ digest: Digest; size: number }>
+  abort(): Promise<void>
+}
+
+/** Size of the buffers FileIngest.chunks() reads into; it keeps READ_RING of them. */
+const READ_CHUNK = 1 << 20
+const READ_RING = 3
+
 /** An open ingest (see ContentStore.writer). write() calls must not overlap. */
 export interface BlobWriter {
   write(chunk: Buffer): Promise<void>
@@ -114,6 +135,74 @@ export class ContentStore {
         }
       },
       abort: async () => {
+        await close().catch(() => undefined)
+        await rm(tmp, { force: true })
+      },
+    }
+  }
+
+  /** An ingest file filled through its descriptor and read back once: the data never crosses
+   *  the heap on its way in, and the read-back reuses a few buffers, so a large blob makes no
+   *  garbage (a layer pull unpacks what a decompressor process wrote). Nothing is visible until
+   *  commit() has verified the digest; abort() (or a failed commit) keeps nothing. */
+  async fileWriter(): Promise<FileIngest> {
+    const tmp = join(this.#paths.ingestDir, randomBytes(12).toString('hex'))
+    const fh = await open(tmp, 'wx+', 0o644)
+    const hash = new Sha256Digester()
+    let closed = false
+    const close = async () => {
+      if (closed) return
+      closed = true
+      await fh.close()
+    }
+    const ring = Array.from({ length: READ_RING }, () => Buffer.allocUnsafe(READ_CHUNK))
+    let pos = 0
+    let k = 0
+    let synced: Promise<void> | undefined
+    const sync = () => {
+      synced ??= fh.sync()
+      synced.catch(() => undefined) // awaited by commit(); this only keeps it from being "unhandled"
+      return synced
+    }
+    const next = async (): Promise<Buffer | undefined> => {
+      const buf = ring[k++ % READ_RING]!
+      const { bytesRead } = await fh.read(buf, 0, buf.length, pos)
+      if (bytesRead === 0) return undefined
+      pos += bytesRead
+      const chunk = buf.subarray(0, bytesRead)
+      hash.update(chunk)
+      return chunk
+    }
+    return {
+      fd: fh.fd,
+      written: () => {
+        sync()
+      },
+      chunks: async function* () {
+        for (;;) {
+          const c = await next()
+          if (!c) return
+          yield c
+        }
+      },
+      commit: async (expected) => {
+        try {
+          while (await next());
+          await sync()
+          await close()
+          const digest = hash.digest()
+          if (expected !== undefined && digest !== expected) {
+            throw new InvalidArgumentError(`content digest mismatch: expected ${expected}, got ${digest}`)
+          }
+          await rename(tmp, this.path(digest))
+          return { digest, size: hash.size }
+        } finally {
+          await close().catch(() => undefined)
+          await rm(tmp, { force: true })
+        }
+      },
+      abort: async () => {
+        await synced?.catch(() => undefined)
         await close().catch(() => undefined)
         await rm(tmp, { force: true })
       },

@@ -1,5 +1,12 @@
 // Public surface of lib/tar: streaming read, safe extraction, directory packing, decompression.
-export { type Compression, decompress, detectCompression } from './decompress.ts'
+export {
+  type Compression,
+  decompress,
+  detectCompression,
+  gunzipToFd,
+  hasIgzip,
+  peekCompression,
+} from './decompress.ts'
 export { cleanEntryName, type ExtractOptions, type ExtractResult, extractTar } from './extract.ts'
 export {
   BLOCK,

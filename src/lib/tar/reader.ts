@@ -1,5 +1,8 @@
 // Streaming tar reader: yields one entry at a time with a body the caller may read or skip.
 // Applies pax (local and global) and GNU long-name records. Does not touch the filesystem.
+// Keeps no view of an input chunk beyond the next chunk it asks for (what it keeps longer it
+// copies), so a source may recycle a chunk's buffer two chunks later; a body's consumer must
+// likewise be done with a chunk before asking for the next but one.
 import { InvalidArgumentError } from '../errors.ts'
 import { BLOCK, decodeHeader, decodePax, entryTypeOf, padding, type TarHeader } from './format.ts'
 
@@ -67,7 +70,8 @@ class ByteReader {
 async function readAll(r: ByteReader, size: number): Promise<Buffer> {
   if (size > 16 * 1024 * 1024) throw new InvalidArgumentError('archive/tar: metadata record too large')
   const parts: Buffer[] = []
-  for await (const c of r.chunks(size)) parts.push(c)
+  // Copied: the source may reuse a chunk's buffer once later chunks are asked for.
+  for await (const c of r.chunks(size)) parts.push(Buffer.from(c))
   await r.read(padding(size))
   return Buffer.concat(parts)
 }
