@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { REPO, runProcess, TestDaemon } from '../test/support/daemon.ts'
 import { buildTimes } from './build.ts'
 import { execLatency, statsCpu } from './living.ts'
-import { publishedPortRate, runRmBridge, setupTeardownMs } from './network.ts'
+import { publishedPortRate, runRmBridge, setupTeardownMs, userNetworkSetupTeardownMs } from './network.ts'
 import { registryFigures } from './registry.ts'
 
 const args = process.argv.slice(2)
@@ -270,6 +270,11 @@ async function main(): Promise<void> {
     rows.push([
       'network setup+teardown per container (median)',
       `${setupTeardownMs(daemon).toFixed(1)} ms`,
+      '≤ 30 ms',
+    ])
+    rows.push([
+      'network setup+teardown per container on a user network (with 127.0.0.11, median)',
+      `${(await userNetworkSetupTeardownMs(dockerCli, daemon, RUNS)).toFixed(1)} ms`,
       '≤ 30 ms',
     ])
     rows.push([

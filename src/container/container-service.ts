@@ -34,7 +34,7 @@ import {
 } from './mounts.ts'
 import { generateName, normaliseName } from './names.ts'
 import type { NetworkAttach } from './network-attach.ts'
-import { resourceLimits } from './oci-spec.ts'
+import { type NamespaceMode, resourceLimits } from './oci-spec.ts'
 import type { ContainerStore } from './store.ts'
 import {
   type ContainerConfig,
@@ -278,7 +278,7 @@ export class ContainerService {
     return other.state.pid
   }
 
-  #netnsOf(rec: ContainerRecord): { mode: 'host' } | { mode: 'new' } | { mode: 'path'; path: string } {
+  #netnsOf(rec: ContainerRecord): NamespaceMode {
     const mode = rec.hostConfig.NetworkMode || 'default'
     if (mode === 'host') return { mode: 'host' }
     if (mode.startsWith('container:')) {
@@ -287,7 +287,8 @@ export class ContainerService {
         throw new NotRunningError(other.id)
       return { mode: 'path', path: `/proc/${other.state.pid}/ns/net` }
     }
-    return { mode: 'new' }
+    const sysctls = this.#d.network?.namespaceSysctls(rec)
+    return sysctls ? { mode: 'new', sysctls } : { mode: 'new' }
   }
 
   /** Releases what a started container held: runtime record, rootfs mount, network endpoints

@@ -7,14 +7,17 @@ import type { Logger } from '../lib/log.ts'
 import {
   type ContainerNetworking,
   type EndpointRequest,
+  INTERNAL_DNS,
   type NetworkRecord,
   type NetworkService,
   NoSuchNetworkError,
   PortAllocatedError,
   portRequests,
+  ROUTE_LOCALNET,
 } from '../network/index.ts'
 import type { ContainerService } from './container-service.ts'
-import { type EtcNetworkInfo, writeEtcFiles } from './etc-files.ts'
+import { type EtcNetworkInfo, updateHostsFile, writeEtcFiles, writeResolvConf } from './etc-files.ts'
+import { hostOf, validateRequest } from './network-request.ts'
 import type { ContainerRecord, HostConfig } from './types.ts'
 
 export interface NetworkAttachDeps {
@@ -167,9 +170,11 @@ export class NetworkAttach {
     if (rec.networking && Object.keys(rec.networking.networks).length > 0)
       rec.netnsPath = `/proc/${pid}/ns/net`
     let first = true
+    const dnsNet = this.#dnsNetwork(rec)
     for (const name of Object.keys(rec.networking?.networks ?? {})) {
       const net = this.#d.networks.get(name)
-      await this.#d.networks.endpoints.plumb(net, rec.id, pid, { defaultRoute: first })
+      const dns = net.id === dnsNet?.id
+      await this.#d.networks.endpoints.plumb(net, rec.id, pid, { defaultRoute: first, dns })
       if (net.driver === 'bridge' && !net.internal) first = false
     }
     this.#d.log.debug('network plumbed', { id: rec.id, ms: Math.round((performance.now() - t0) * 10) / 10 })
@@ -196,6 +201,26 @@ export class NetworkAttach {
     const held = announce.filter((a) => a !== undefined)
     if (held.length > 0) this.#pending.set(rec.id, [...(this.#pending.get(rec.id) ?? []), ...held])
     this.#d.log.debug('network released', { id: rec.id, ms: Math.round((performance.now() - t0) * 10) / 10 })
+  }
+
+  /** Sysctls of the container's new network namespace (after reserve): route_localnet when
+   *  127.0.0.11 serves it (internal-dns.ts). */
+  namespaceSysctls(rec: ContainerRecord): Record<string, string> | undefined {
+    return this.#dnsNetwork(rec) ? { ...ROUTE_LOCALNET } : undefined
+  }
+
+  /** The network whose embedded DNS serves the container at 127.0.0.11: its first user-defined
+   *  bridge network with an endpoint (Docker starts the sandbox's resolver on the first endpoint
+   *  that needs one). Undefined on host/none/the default bridge only: then resolv.conf lists
+   *  real nameservers. */
+  #dnsNetwork(rec: ContainerRecord): NetworkRecord | undefined {
+    if (!this.#d.embeddedDns) return undefined
+    for (const [name, entry] of Object.entries(rec.networking?.networks ?? {})) {
+      if (!entry.endpoint) continue
+      const net = this.#find(name, entry.endpoint.networkId)
+      if (net && !net.predefined && net.driver === 'bridge' && net.subnets[0]?.gateway) return net
+    }
+    return undefined
   }
 
   #find(name: string, id: string | undefined): NetworkRecord | undefined {
@@ -226,8 +251,10 @@ export class NetworkAttach {
     )
     let n = 0
     while (used.has(`eth${n}`)) n++
+    const dnsBefore = this.#dnsNetwork(rec)
+    let ep: Awaited<ReturnType<NetworkService['endpoints']['attach']>>
     try {
-      const ep = await this.#d.networks.endpoints.attach(net, { id: rec.id, name: rec.name.slice(1) }, req, {
+      ep = await this.#d.networks.endpoints.attach(net, { id: rec.id, name: rec.name.slice(1) }, req, {
         ifname: `eth${n}`,
         ports: [],
       })
@@ -237,6 +264,40 @@ export class NetworkAttach {
       await this.#d.networks.endpoints.detach(net, rec.id, { pid: rec.state.pid })
       delete networking.networks[net.name]
       throw err
+    }
+    await this.#afterChange(rec, 'add', net, ep, dnsBefore)
+  }
+
+  /** /etc/hosts gains (loses) the container's addresses on the network, as Docker's sandbox
+   *  join (leave) does; the first user-defined network also switches resolv.conf to 127.0.0.11;
+   *  losing the network whose DNS served 127.0.0.11 re-points it at the next one. */
+  async #afterChange(
+    rec: ContainerRecord,
+    op: 'add' | 'delete',
+    net: NetworkRecord,
+    ep: { ipv4: string; ipv6?: string },
+    dnsBefore: NetworkRecord | undefined,
+  ): Promise<void> {
+    const addresses = [ep.ipv4, ep.ipv6 ?? ''].filter(Boolean)
+    try {
+      await updateHostsFile(rec, op, addresses)
+      const dnsAfter = this.#dnsNetwork(rec)
+      const { endpoints } = this.#d.networks
+      if (op === 'add' && !dnsBefore && dnsAfter) {
+        // route_localnet may be on already (an earlier user network): writing it again is harmless.
+        await endpoints.pointResolver(dnsAfter, rec.id, rec.state.pid, { sysctl: true })
+        await writeResolvConf(rec, '/etc/resolv.conf', this.#etcInfo(rec))
+      }
+      // Without a user-defined network left, 127.0.0.11 has no route (its interface went): Docker
+      // keeps the sandbox's resolver, here queries then fail at once.
+      if (op === 'delete' && dnsBefore?.id === net.id && dnsAfter)
+        await endpoints.pointResolver(dnsAfter, rec.id, rec.state.pid, { sysctl: false })
+    } catch (err) {
+      // The endpoint itself is in place; Docker only warns when the files cannot be updated.
+      this.#d.log.warn('updating /etc/hosts or the DNS of a running container failed', {
+        id: rec.id,
+        err: String(err),
+      })
     }
   }
 
@@ -251,23 +312,25 @@ export class NetworkAttach {
     const entry = rec.networking?.networks[net.name]
     if (!entry) throw new ConflictError(`container ${rec.id} is not connected to network ${net.name}`)
     const running = rec.state.status === 'running' || rec.state.status === 'paused'
+    const ep = net.endpoints[rec.id]
+    const dnsBefore = running ? this.#dnsNetwork(rec) : undefined
     await this.#d.networks.endpoints.detach(net, rec.id, running ? { pid: rec.state.pid } : {})
     delete rec.networking!.networks[net.name]
+    if (running && ep) await this.#afterChange(rec, 'delete', net, ep, dnsBefore)
   }
 
   #etcInfo(rec: ContainerRecord): EtcNetworkInfo {
     const entries = Object.entries(rec.networking?.networks ?? {})
-    const addresses = entries.map(([, e]) => e.endpoint?.ipAddress).filter((a): a is string => !!a)
-    const main6 = entries[0]?.[1].endpoint?.ipv6Address
+    const addresses = entries
+      .flatMap(([, e]) => [e.endpoint?.ipAddress, e.endpoint?.ipv6Address])
+      .filter((a): a is string => !!a)
     const bridge = this.#d.networks.all().find((n) => n.name === 'bridge')
     const mainNet = entries[0] ? this.#d.networks.get(entries[0][0]) : undefined
-    const userDefined = mainNet !== undefined && !mainNet.predefined
     return {
       addresses,
-      ...(main6 ? { addresses6: [main6] } : {}),
       links: mainNet?.name === 'bridge' ? this.#links(rec) : [],
       hostGateway: bridge?.subnets[0]?.gateway,
-      nameservers: userDefined && this.#d.embeddedDns ? [mainNet.subnets[0]!.gateway] : undefined,
+      internalResolver: this.#dnsNetwork(rec) ? INTERNAL_DNS : undefined,
       defaultDns: this.#d.daemonDns.map(hostOf),
     }
   }
@@ -292,34 +355,22 @@ export class NetworkAttach {
   /** Upstream resolvers of the embedded DNS for a client: its --dns, else dockerd --dns, else
    *  the host's non-loopback resolvers. */
   upstreams(scope: string, clientIp: string, hostResolvers: string[]): string[] {
-    const net = this.#d.networks.all().find((n) => n.id === scope)
-    const ep = net && Object.values(net.endpoints).find((e) => e.ipv4 === clientIp)
-    const ctr = ep ? this.#d.container(ep.containerId) : undefined
+    const ctr = this.#client(scope, clientIp)
     if (ctr?.hostConfig.Dns?.length) return ctr.hostConfig.Dns
     if (this.#d.daemonDns.length) return this.#d.daemonDns
     return hostResolvers
   }
-}
 
-function hostOf(s: string): string {
-  if (s.startsWith('[')) return s.slice(1, s.indexOf(']'))
-  const parts = s.split(':')
-  return parts.length === 2 ? parts[0]! : s
-}
+  /** The querying container's --dns-search domains: the embedded DNS strips them from names. */
+  searchDomains(scope: string, clientIp: string): string[] {
+    return this.#client(scope, clientIp)?.hostConfig.DnsSearch ?? []
+  }
 
-function validateRequest(net: NetworkRecord, req: EndpointRequest, hc: HostConfig): void {
-  if ((req.ipv4Address || req.ipv6Address) && net.predefined)
-    throw new InvalidArgumentError('user specified IP address is supported on user defined networks only')
-  if ((req.ipv4Address && !net.userSubnet) || (req.ipv6Address && !net.enableIPv6))
-    throw new InvalidArgumentError(
-      'user specified IP address is supported only when connecting to networks with user configured subnets',
-    )
-  if (req.aliases?.length && net.predefined)
-    throw new InvalidArgumentError('network-scoped aliases are only supported for user-defined networks')
-  if (hc.NetworkMode.startsWith('container:') && net)
-    throw new InvalidArgumentError(
-      "conflicting options: container type network can't be used with other networks",
-    )
+  #client(scope: string, clientIp: string): ContainerRecord | undefined {
+    const net = this.#d.networks.all().find((n) => n.id === scope)
+    const ep = net && Object.values(net.endpoints).find((e) => e.ipv4 === clientIp)
+    return ep ? this.#d.container(ep.containerId) : undefined
+  }
 }
 
 /** connect/disconnect by reference, under the container's lock, saving its record. */

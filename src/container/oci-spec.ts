@@ -15,7 +15,12 @@ export interface OciMount {
 }
 
 /** How a namespace is had: a new one, the host's, or an existing one joined by path (`/proc/<pid>/ns/net`). */
-export type NamespaceMode = { mode: 'new' } | { mode: 'host' } | { mode: 'path'; path: string }
+/** `sysctls` (new namespaces only): set by berth itself, not checked like --sysctl (e.g. the
+ *  route_localnet a network namespace with Docker's 127.0.0.11 needs). */
+export type NamespaceMode =
+  | { mode: 'new'; sysctls?: Record<string, string> }
+  | { mode: 'host' }
+  | { mode: 'path'; path: string }
 
 export interface OciDevice {
   /** Path inside the container. */
@@ -189,7 +194,11 @@ export function buildOciSpec(input: OciSpecInput): Record<string, unknown> {
     maskedPaths: unmasked ? [] : MASKED_PATHS,
     readonlyPaths: unmasked ? [] : READONLY_PATHS,
   }
-  const sysctls = checkSysctls(input.sysctls ?? {}, ns)
+  const netNs = input.namespaces?.network
+  const sysctls = {
+    ...(netNs?.mode === 'new' ? netNs.sysctls : {}),
+    ...checkSysctls(input.sysctls ?? {}, ns),
+  }
   if (Object.keys(sysctls).length > 0) linux.sysctl = sysctls
   const seccomp = input.privileged || input.seccomp === 'unconfined' ? undefined : input.seccomp
   if (seccomp !== undefined) {

@@ -122,6 +122,7 @@ export async function buildServices(o: ServiceOptions): Promise<Services> {
     const dns = new EmbeddedDns({
       records: networks.endpoints.records(),
       upstreams: (scope, clientIp) => attach.upstreams(scope, clientIp, net.hostResolvers),
+      searchDomains: (scope, clientIp) => attach.searchDomains(scope, clientIp),
       log: o.log,
     })
     networks.setDns((scope, address) => dns.listen(scope, address))

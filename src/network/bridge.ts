@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { run } from '../lib/exec.ts'
+import { type ResolverTarget, resolverRouteLine } from './internal-dns.ts'
 
 const IP = '/usr/sbin/ip'
 
@@ -23,6 +24,8 @@ export interface VethSpec {
   address6?: string
   /** IPv6 default route through this gateway. */
   gateway6?: string
+  /** 127.0.0.11 leads to this network's embedded DNS (internal-dns.ts). */
+  resolver?: Omit<ResolverTarget, 'ifname'>
 }
 
 /** `ip -n` takes a name under /run/netns; a relative path from there reaches /proc/<pid>/ns/net
@@ -74,6 +77,7 @@ export async function addVeth(v: VethSpec): Promise<void> {
   inner.push(`link set ${v.ifname} up`)
   if (v.gateway) inner.push(`route replace default via ${v.gateway} dev ${v.ifname}`)
   if (v.gateway6) inner.push(`route replace ::/0 via ${v.gateway6} dev ${v.ifname}`)
+  if (v.resolver) inner.push(resolverRouteLine({ ...v.resolver, ifname: v.ifname }))
   await batch(inner, v.pid)
 }
 

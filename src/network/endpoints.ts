@@ -97,12 +97,14 @@ export class Endpoints {
     return out
   }
 
-  /** Creates the veth pair in the namespace of `pid` and publishes the endpoint's ports. */
+  /** Creates the veth pair in the namespace of `pid` and publishes the endpoint's ports. With
+   *  `dns`, 127.0.0.11 in that namespace also leads to this network's embedded DNS (the
+   *  namespace has route_localnet on: internal-dns.ts). */
   async plumb(
     net: NetworkRecord,
     containerId: string,
     pid: number,
-    opts: { defaultRoute: boolean },
+    opts: { defaultRoute: boolean; dns?: boolean },
   ): Promise<void> {
     const ep = net.endpoints[containerId]
     if (!ep || net.driver !== 'bridge') return
@@ -119,6 +121,7 @@ export class Endpoints {
         address: `${ep.ipv4}/${sub.subnet.split('/')[1]}`,
         mtu: net.mtu,
         gateway: route ? sub.gateway : undefined,
+        ...(opts.dns ? { resolver: { server: sub.gateway, source: ep.ipv4 } } : {}),
         ...(sub6
           ? {
               address6: `${ep.ipv6}/${sub6.subnet.split('/')[1]}`,
@@ -128,6 +131,20 @@ export class Endpoints {
       }),
       this.#d.kernel.addPorts(ep.ports.map((p) => portOf(p, ep))),
     ])
+  }
+
+  /** Points 127.0.0.11 of a running container at the embedded DNS of `net` (connect and
+   *  disconnect change which network serves it); `sysctl` when it had none before. */
+  async pointResolver(
+    net: NetworkRecord,
+    containerId: string,
+    pid: number,
+    opts: { sysctl: boolean },
+  ): Promise<void> {
+    const ep = net.endpoints[containerId]
+    if (!ep || net.driver !== 'bridge') return
+    const to = { server: net.subnets[0]!.gateway, ifname: ep.ifname, source: ep.ipv4 }
+    await this.#d.kernel.pointResolver(pid, to, opts)
   }
 
   /** Releases a container's endpoint: ports, veth (when `pid` still runs), address. Idempotent.

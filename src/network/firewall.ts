@@ -1,12 +1,15 @@
 // berth's firewall: one nftables table of its own (default `berth`, family ip; its IPv6 twin
 // is in firewall6.ts), changed only in atomic `nft -f` batches. Per network: masquerade out, ICC, isolation from other berth networks,
 // --internal; per container: published ports as DNAT map elements (no userland proxy), with
-// route_localnet masquerade for 127.0.0.1 and hairpin masquerade. When the host's iptables
-// FORWARD policy is DROP (Docker installed), it also accepts its bridges' traffic there.
+// route_localnet masquerade for 127.0.0.1 and hairpin masquerade; containers' 127.0.0.11 DNATed
+// to their network's embedded DNS (internal-dns.ts), and bridged packets to or from 127.0.0.0/8
+// dropped (bridged traffic reaches this table through br_netfilter, as ICC does). When the host's
+// iptables FORWARD policy is DROP (Docker installed), it also accepts its bridges' traffic there.
 import { existsSync } from 'node:fs'
 import { run } from '../lib/exec.ts'
 import type { Logger } from '../lib/log.ts'
 import { networkLines6, portLines6, tableScript6 } from './firewall6.ts'
+import { INTERNAL_DNS } from './internal-dns.ts'
 import type { PortMapping } from './types.ts'
 
 const NFT = '/usr/sbin/nft'
@@ -50,6 +53,7 @@ export function tableScript(table: string, nets: FirewallNetwork[], ports: Firew
     '  map fwd_in { type ifname : verdict; }',
     '  map fwd_out { type ifname : verdict; }',
     '  map dns_in { type ipv4_addr : verdict; }',
+    '  map dns_gw { type ifname : ipv4_addr; }',
     '  map tcp_any { type inet_service : ipv4_addr . inet_service; }',
     '  map tcp_ip { type ipv4_addr . inet_service : ipv4_addr . inet_service; }',
     '  map udp_any { type inet_service : ipv4_addr . inet_service; }',
@@ -60,7 +64,12 @@ export function tableScript(table: string, nets: FirewallNetwork[], ports: Firew
     '    dnat ip to ip daddr . udp dport map @udp_ip',
     '    dnat ip to udp dport map @udp_any',
     '  }',
-    '  chain prerouting { type nat hook prerouting priority dstnat; policy accept; fib daddr type local jump ports; }',
+    '  chain prerouting {',
+    '    type nat hook prerouting priority dstnat; policy accept;',
+    // Containers' 127.0.0.11 (internal-dns.ts): to the embedded DNS on their bridge's gateway.
+    `    ip daddr ${INTERNAL_DNS} meta l4proto { tcp, udp } th dport 53 dnat ip to iifname map @dns_gw`,
+    '    fib daddr type local jump ports',
+    '  }',
     '  chain output { type nat hook output priority -100; policy accept; fib daddr type local jump ports; }',
     '  chain postrouting {',
     '    type nat hook postrouting priority srcnat; policy accept;',
@@ -71,6 +80,9 @@ export function tableScript(table: string, nets: FirewallNetwork[], ports: Firew
     '  chain input { type filter hook input priority filter; policy accept; ip daddr vmap @dns_in; }',
     '  chain forward {',
     '    type filter hook forward priority filter; policy accept;',
+    // Containers with 127.0.0.11 have route_localnet on: no neighbour may reach their loopback.
+    '    iifname @bridges ip daddr 127.0.0.0/8 drop',
+    '    iifname @bridges ip saddr 127.0.0.0/8 drop',
     '    iifname vmap @fwd_in',
     '    oifname vmap @fwd_out',
     '  }',
@@ -98,7 +110,9 @@ export function networkLines(
       `delete element ${t} bridges { ${br} }`,
       `delete element ${t} subnets { ${n.subnet} }`,
       ...(n.masquerade && !n.internal ? [`delete element ${t} masq { ${n.subnet} }`] : []),
-      ...(n.gateway ? [`delete element ${t} dns_in { ${n.gateway} }`] : []),
+      ...(n.gateway
+        ? [`delete element ${t} dns_in { ${n.gateway} }`, `delete element ${t} dns_gw { ${br} }`]
+        : []),
       `flush chain ${t} ${chainIn(n)}`,
       `flush chain ${t} ${chainOut(n)}`,
       `delete chain ${t} ${chainIn(n)}`,
@@ -128,6 +142,7 @@ export function networkLines(
           `add chain ${t} ${chainDns(n)}`,
           `add rule ${t} ${chainDns(n)} meta l4proto { tcp, udp } th dport 53 iifname != ${br} drop`,
           `add element ${t} dns_in { ${n.gateway} : jump ${chainDns(n)} }`,
+          `add element ${t} dns_gw { ${br} : ${n.gateway} }`,
         ]
       : []),
   ]

@@ -14,6 +14,8 @@ import {
   type VethSpec,
 } from './bridge.ts'
 import { type FirewallNetwork, type FirewallPort, hostHasIpv6, NftFirewall } from './firewall.ts'
+import { pointResolver, type ResolverTarget } from './internal-dns.ts'
+import { LoopbackProxy } from './loopback-proxy.ts'
 
 export interface NetworkKernel {
   /** Startup: forwarding on, the bridges of `nets` created or adopted, the firewall table
@@ -30,6 +32,9 @@ export interface NetworkKernel {
   removePorts(ports: FirewallPort[]): Promise<void>
   /** Removes the firewall table (the bridges are removed by removeNetwork). */
   destroy(bridges: string[]): Promise<void>
+  /** Re-points 127.0.0.11 in the namespace of `pid` at the embedded DNS of `to` (internal-dns.ts);
+   *  `sysctl`: the namespace does not have route_localnet on yet. */
+  pointResolver(pid: number, to: ResolverTarget, opts: { sysctl: boolean }): Promise<void>
 }
 
 export type KernelNetwork = FirewallNetwork & { gatewayCidr: string; gateway6Cidr?: string; mtu: number }
@@ -46,6 +51,8 @@ async function assertIpv6(): Promise<void> {
 export class LinuxKernel implements NetworkKernel {
   readonly #fw: NftFirewall
   readonly #log: Logger
+  /** Ports on [::1], which the kernel cannot DNAT (loopback-proxy.ts). */
+  readonly #proxy = new LoopbackProxy()
 
   constructor(opts: { nftTable: string; log: Logger }) {
     this.#fw = new NftFirewall(opts.nftTable, opts.log)
@@ -57,6 +64,11 @@ export class LinuxKernel implements NetworkKernel {
     if (nets.some((n) => n.gateway6Cidr)) await enableForwarding6()
     for (const n of nets) await ensureBridge(n.bridge, n.gatewayCidr, n.mtu, n.gateway6Cidr)
     await this.#fw.init(nets, ports)
+    await this.#proxy
+      .add(ports)
+      .catch((err) =>
+        this.#log.warn('a port on [::1] of a running container cannot be re-opened', { err: String(err) }),
+      )
   }
 
   async addNetwork(n: KernelNetwork): Promise<void> {
@@ -85,16 +97,28 @@ export class LinuxKernel implements NetworkKernel {
     return delVeth(pid, ifname, hostVeth)
   }
 
-  addPorts(ports: FirewallPort[]): Promise<void> {
-    return this.#fw.addPorts(ports)
+  async addPorts(ports: FirewallPort[]): Promise<void> {
+    await this.#proxy.add(ports)
+    try {
+      await this.#fw.addPorts(ports)
+    } catch (err) {
+      this.#proxy.remove(ports)
+      throw err
+    }
   }
 
   removePorts(ports: FirewallPort[]): Promise<void> {
+    this.#proxy.remove(ports)
     return this.#fw.removePorts(ports)
   }
 
   destroy(bridges: string[]): Promise<void> {
+    this.#proxy.closeAll()
     return this.#fw.destroy(bridges)
+  }
+
+  pointResolver(pid: number, to: ResolverTarget, opts: { sysctl: boolean }): Promise<void> {
+    return pointResolver(pid, to, opts)
   }
 }
 
@@ -122,6 +146,9 @@ export class NullKernel implements NetworkKernel {
     return Promise.resolve()
   }
   destroy(): Promise<void> {
+    return Promise.resolve()
+  }
+  pointResolver(): Promise<void> {
     return Promise.resolve()
   }
 }

@@ -2,7 +2,7 @@
 // ExposedPorts become PortMappings; host ports are checked by binding a socket (Docker's
 // "port is already allocated"), ephemeral ones come from the kernel (bind to port 0).
 import { createSocket } from 'node:dgram'
-import { createServer } from 'node:net'
+import { createServer, isIPv6 } from 'node:net'
 import { InternalError, InvalidArgumentError } from '../lib/errors.ts'
 import type { PortMapping } from './types.ts'
 
@@ -115,7 +115,7 @@ async function ephemeralPort(proto: PortRequest['proto'], ip: string, taken: Set
 function bindAny(proto: PortRequest['proto'], ip: string): Promise<number> {
   return new Promise((resolve, reject) => {
     if (proto === 'udp') {
-      const s = createSocket('udp4')
+      const s = createSocket(isIPv6(ip) ? 'udp6' : 'udp4')
       s.once('error', reject)
       s.bind(0, ip, () => {
         const port = s.address().port
@@ -136,7 +136,7 @@ function bindAny(proto: PortRequest['proto'], ip: string): Promise<number> {
 export function canBind(proto: PortRequest['proto'], ip: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
     if (proto === 'udp') {
-      const s = createSocket('udp4')
+      const s = createSocket(isIPv6(ip) ? 'udp6' : 'udp4')
       s.once('error', () => resolve(false))
       s.bind(port, ip, () => s.close(() => resolve(true)))
       return

@@ -2,60 +2,11 @@
 // aliases (round-robin over several containers) and ids resolve per network; other names are
 // forwarded to berthd's --dns upstream, a fake resolver on loopback (no query leaves the host).
 import assert from 'node:assert/strict'
-import { createSocket, type Socket } from 'node:dgram'
-import { once } from 'node:events'
 import { after, before, describe, it } from 'node:test'
 import { e2eSkipReason, TestDaemon } from '../support/daemon.ts'
+import { LoopbackUpstream } from './network-fake-upstream.ts'
 
 const skip = e2eSkipReason()
-
-/** A UDP resolver on 127.0.0.1 answering every A question with one address; records names. */
-class LoopbackUpstream {
-  readonly seen: string[] = []
-  port = 0
-  readonly address: string
-  #udp: Socket | undefined
-  constructor(address: string) {
-    this.address = address
-  }
-  async start(): Promise<this> {
-    const udp = createSocket('udp4')
-    udp.bind(0, '127.0.0.1')
-    await once(udp, 'listening')
-    this.port = udp.address().port
-    udp.on('message', (msg, rinfo) => udp.send(this.#reply(msg), rinfo.port, rinfo.address))
-    this.#udp = udp
-    return this
-  }
-  #reply(msg: Buffer): Buffer {
-    let i = 12
-    const labels: string[] = []
-    while (msg[i]) {
-      labels.push(msg.subarray(i + 1, i + 1 + msg[i]!).toString())
-      i += msg[i]! + 1
-    }
-    const type = msg.readUInt16BE(i + 1)
-    this.seen.push(labels.join('.'))
-    const header = Buffer.alloc(12)
-    header.writeUInt16BE(msg.readUInt16BE(0), 0)
-    header.writeUInt16BE(0x8180, 2)
-    header.writeUInt16BE(1, 4)
-    const question = msg.subarray(12, i + 5)
-    if (type !== 1) return Buffer.concat([header, question])
-    header.writeUInt16BE(1, 6)
-    const rr = Buffer.alloc(16)
-    rr.writeUInt16BE(0xc00c, 0)
-    rr.writeUInt16BE(1, 2)
-    rr.writeUInt16BE(1, 4)
-    rr.writeUInt32BE(30, 6)
-    rr.writeUInt16BE(4, 10)
-    Buffer.from(this.address.split('.').map(Number)).copy(rr, 12)
-    return Buffer.concat([header, question, rr])
-  }
-  stop(): Promise<void> {
-    return new Promise((r) => (this.#udp ? this.#udp.close(() => r()) : r()))
-  }
-}
 
 describe('embedded DNS', { skip }, () => {
   let d: TestDaemon
@@ -120,7 +71,9 @@ describe('embedded DNS', { skip }, () => {
       `cat /etc/resolv.conf; nslookup one; nslookup pool; nslookup ${id1}; nslookup example.test`,
     ])
     const gateway = JSON.parse(await docker(['network', 'inspect', 'dnsnet']))[0].IPAM.Config[0].Gateway
-    assert.match(out, new RegExp(`nameserver ${gateway.replaceAll('.', '\\.')}`))
+    // Docker's internal resolver address, as the only nameserver.
+    assert.match(out, /^nameserver 127\.0\.0\.11\n(search .*\n)?options (.* )?ndots:0\n/m)
+    assert.equal(out.match(/^nameserver /gm)?.length, 1, out)
     const addresses = [...out.matchAll(/Address: (\d+\.\d+\.\d+\.\d+)/g)].map((m) => m[1])
     assert.deepEqual(addresses.slice(0, 1), [ip1], out)
     assert.ok(addresses.includes(ip2), `alias answers every container: ${out}`)
