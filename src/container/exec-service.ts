@@ -1,6 +1,7 @@
 // ExecService: Docker's exec instances. Holds the sessions in memory (like Docker, they do not
 // survive a daemon restart), builds each session's OCI process from the container's own
-// config.json, and runs it through Runtime.exec. Output is read from a per-session log file.
+// config.json, and runs it through Runtime.exec. Output comes from the session's pipes or, when
+// the runtime logs it (terminal sessions under conmon), from a per-session log file.
 // It does not decide container state: ContainerService does; this only refuses non-running ones.
 import { readFile, rm } from 'node:fs/promises'
 import { dirname, isAbsolute, join } from 'node:path'
@@ -15,7 +16,7 @@ import { newId } from '../lib/ids.ts'
 import type { ExecProcess } from '../runtime/runtime.ts'
 import type { ContainerService } from './container-service.ts'
 import { NotRunningError } from './errors.ts'
-import { type LogEntry, readLogs } from './logs.ts'
+import { LogEntry, readLogs } from './logs.ts'
 import type { ContainerRecord } from './types.ts'
 import { resolveUser } from './user.ts'
 
@@ -130,11 +131,16 @@ export class ExecService {
       this.#publish(rec, 'exec_die', { execID: id, exitCode: String(code) })
       setTimeout(() => this.#execs.delete(id), FINISHED_TTL_MS).unref()
     })
+    const { stdout, stderr } = proc
     if (opts.detach) {
+      // Nobody reads a detached session's output.
+      stdout?.resume()
+      stderr?.resume()
       void finished.then(() => rm(logPath, { force: true }))
       return undefined
     }
     const stdin = openStdin ? await proc.openStdin().catch(() => undefined) : undefined
+    if (stdout && stderr) return { tty: c.tty, output: pipedOutput(stdout, stderr, finished), stdin }
     async function* output(): AsyncGenerator<LogEntry[]> {
       try {
         yield* readLogs(logPath, { follow: true, stopped: finished })
@@ -194,6 +200,64 @@ export class ExecService {
       ...this.#containers.attrs(rec),
       ...extra,
     })
+  }
+}
+
+/** A session's output straight from its pipes, in arrival order, until both have ended and the
+ *  process has exited (`finished`). Reading pauses while the consumer is behind. */
+async function* pipedOutput(
+  stdout: NodeJS.ReadableStream,
+  stderr: NodeJS.ReadableStream,
+  finished: Promise<unknown>,
+): AsyncGenerator<LogEntry[]> {
+  const queue: LogEntry[] = []
+  const streams = [stdout, stderr]
+  let open = streams.length
+  let wake: (() => void) | undefined
+  const notify = () => {
+    const w = wake
+    wake = undefined
+    w?.()
+  }
+  const onData = (name: 'stdout' | 'stderr') => (chunk: Buffer) => {
+    // Exec output is never shown with timestamps: the entry carries none.
+    queue.push(new LogEntry(name, chunk, 0, chunk.length, 0, 0))
+    if (queue.length >= 64) for (const s of streams) s.pause()
+    notify()
+  }
+  for (const [s, name] of [
+    [stdout, 'stdout'],
+    [stderr, 'stderr'],
+  ] as const) {
+    let ended = false
+    const end = () => {
+      if (ended) return
+      ended = true
+      open--
+      notify()
+    }
+    s.on('data', onData(name)).once('end', end).once('close', end).once('error', end)
+  }
+  try {
+    for (;;) {
+      if (queue.length > 0) {
+        const batch = queue.splice(0)
+        for (const s of streams) s.resume()
+        yield batch
+        continue
+      }
+      if (open === 0) break
+      await new Promise<void>((r) => {
+        wake = r
+      })
+    }
+    await finished
+  } finally {
+    // The consumer may stop early (client gone): the process's output is then discarded.
+    for (const s of streams) {
+      s.removeAllListeners('data')
+      s.resume()
+    }
   }
 }
 

@@ -26,6 +26,7 @@ describe('conmonCreateArgs', () => {
     assert.equal(after('--exit-dir'), '/run/berth/conmon/exits')
     assert.ok(args.join(' ').includes('--runtime-arg --root --runtime-arg /run/berth/runtime'))
     assert.ok(args.includes('--full-attach'))
+    assert.ok(args.includes('--no-sync-log'))
     assert.ok(!args.includes('-t') && !args.includes('-i'))
   })
   it('maps tty, open stdin and StdinOnce', () => {

@@ -51,6 +51,9 @@ export function conmonCreateArgs(a: ConmonCreateArgs): string[] {
     '--log-level', a.logLevel,
     '--socket-dir-path', p.dir,
     '--full-attach',
+    // No fsync of the log when the container exits: it sat on the path of every exit (and
+    // `run --rm`), and Docker's json-file driver does not sync either.
+    '--no-sync-log',
     '--runtime-arg', '--root',
     '--runtime-arg', a.stateRoot,
   ]

@@ -1,7 +1,9 @@
-// Exec sessions under conmon (`conmon --exec --exec-process-spec`): one conmon per session, in
-// its own directory, so that its exit file (named after the container, HOST-NOTES) cannot collide
-// with another session's. conmon reports on the sync pipe first the pid, then the exit code.
-// Output goes to the session's k8s-file log; stdin goes through the session's attach socket.
+// Exec sessions under conmon (`conmon --exec --exec-process-spec`), for those that need it: with
+// a terminal (conmon holds the pty master) or under crun; runc runs the others (runc-exec.ts).
+// One conmon per session, in its own directory, so that its exit file (named after the
+// container, HOST-NOTES) cannot collide with another session's. conmon reports on the sync
+// pipe first the pid, then the exit code. Output goes to the session's k8s-file log; stdin
+// goes through the session's attach socket.
 //
 //   <execRoot>/<id>/x/<execId>/          the session's "bundle" for conmon (removed at exit)
 //   ├── process.json                     --exec-process-spec
@@ -62,6 +64,7 @@ export async function startConmonExec(
     '--log-level', 'error',
     '--socket-dir-path', dir,
     '--full-attach',
+    '--no-sync-log',
     '--runtime-arg', '--root',
     '--runtime-arg', c.stateRoot,
     '--exec',

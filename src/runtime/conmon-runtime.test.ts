@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { InternalError } from '../lib/errors.ts'
+import { ConflictError, InternalError, NotFoundError } from '../lib/errors.ts'
 import { run } from '../lib/exec.ts'
 import { nullLogger } from '../lib/log.ts'
 import { removeCgroup } from './cgroups.ts'
@@ -103,6 +103,39 @@ describe('ConmonRuntime with runc', { skip: await realRuntimeSkipReason([CONMON,
     const best = Math.min(...times)
     console.log(`create+start+exit+delete with runc: ${times.map((t) => t.toFixed(0)).join(', ')} ms`)
     assert.ok(best < 1000, `took ${best} ms`)
+  })
+
+  it('starts through the exec fifo as runc does: once, and not after init died', async () => {
+    const id = h.newId()
+    const { pid } = await h.runtime.create(id, await h.prepare(id, { kind: 'sleep' }))
+    await h.runtime.start(id)
+    assert.deepEqual(await h.runtime.state(id), { status: 'running', pid })
+    await assert.rejects(
+      h.runtime.start(id),
+      (e) => e instanceof ConflictError && /already running/.test(e.message),
+    )
+    await h.runtime.delete(id, { force: true })
+    await assert.rejects(h.runtime.start(id), NotFoundError)
+    const dead = h.newId()
+    const created = await h.runtime.create(dead, await h.prepare(dead, { kind: 'sleep' }))
+    process.kill(created.pid, 'SIGKILL')
+    await assert.rejects(h.runtime.start(dead), /container process is already dead|has stopped/)
+  })
+
+  it('deletes a stopped container without runc: no state, no cgroups left', async () => {
+    const id = h.newId()
+    await h.runtime.create(id, await h.prepare(id, { kind: 'exit', code: 0 }))
+    const exited = waitExit(h.runtime, id)
+    await h.runtime.start(id)
+    await exited
+    const state = JSON.parse(await readFile(join(h.dir, 'state', id, 'state.json'), 'utf8'))
+    const cgroups = Object.values(state.cgroup_paths as Record<string, string>)
+    assert.ok(cgroups.length > 0)
+    await h.runtime.delete(id)
+    await assert.rejects(stat(join(h.dir, 'state', id)), /ENOENT/)
+    for (const dir of cgroups) await assert.rejects(stat(dir), /ENOENT/, dir)
+    const res = await run(RUNTIMES.runc, ['--root', join(h.dir, 'state'), 'list', '-q'])
+    assert.ok(!res.stdout.includes(id))
   })
 
   it('reports oom kills', async () => {

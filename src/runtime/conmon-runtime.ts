@@ -25,6 +25,8 @@ import { startConmonExec } from './conmon-exec.ts'
 import { type ConmonPaths, conmonPaths, isSafeId } from './conmon-paths.ts'
 import { ExitWatcher } from './exit-watcher.ts'
 import { isAlive, readPidFile, waitGone } from './process-util.ts'
+import { deleteStopped, startViaExecFifo } from './runc-direct.ts'
+import { startRuncExec } from './runc-exec.ts'
 import type {
   CreateOptions,
   ExecOptions,
@@ -120,6 +122,10 @@ export class ConmonRuntime implements Runtime {
 
   async start(id: string): Promise<void> {
     checkId(id)
+    // runc's start is reading its exec fifo: done here, without a runc process (runc-direct.ts).
+    // It needs the init pid (to notice an init that dies first); without one, runc does it.
+    const initPid = this.#o.runtimeName === 'runc' ? await readPidFile(this.#paths(id).pidFile) : undefined
+    if (initPid !== undefined) return startViaExecFifo(join(this.#o.stateRoot, id), initPid)
     await this.#runtimeOrThrow(id, ['start', id])
   }
 
@@ -156,7 +162,10 @@ export class ConmonRuntime implements Runtime {
     const p = this.#paths(id)
     const [known, hasDir] = await Promise.all([this.#known(id), exists(p.dir)])
     if (!known && !hasDir && !(await exists(p.exitFile))) return // fast path: `run` deletes before create
-    if (known) {
+    // A plainly stopped runc container is deleted without a runc process (runc-direct.ts).
+    const direct =
+      known && this.#o.runtimeName === 'runc' && (await deleteStopped(join(this.#o.stateRoot, id)))
+    if (known && !direct) {
       const runtimePath = await this.#setup()
       const args = ['delete', ...(opts.force ? ['--force'] : []), id]
       const res = await run(runtimePath, ['--root', this.#o.stateRoot, ...args], { allowFailure: true })
@@ -275,6 +284,8 @@ export class ConmonRuntime implements Runtime {
       containerDir: this.#paths(id).dir,
       log: this.#o.log,
     }
+    // Without a terminal, runc runs the session itself, as berthd's child (runc-exec.ts).
+    if (!opts.tty && this.#o.runtimeName === 'runc') return startRuncExec(ctx, id, execId, opts)
     return startConmonExec(ctx, id, execId, opts)
   }
 

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict'
 import { readFile } from 'node:fs/promises'
 import { after, before, describe, it } from 'node:test'
-import { ConflictError, NotFoundError } from '../lib/errors.ts'
+import { ConflictError, InternalError, NotFoundError } from '../lib/errors.ts'
 import type { CreateOptions, ExitStatus, Runtime } from './runtime.ts'
 
 /** What a suite container runs. */
@@ -146,8 +146,16 @@ export function runtimeSuite(
         logPath,
       })
       assert.ok(p.pid > 0)
-      assert.equal(await p.exited, 0)
-      assert.match(await readFile(logPath, 'utf8'), / stdout F from exec\n/)
+      if (p.stdout) {
+        // Piped sessions: the output comes on the streams, and nothing is logged. It waits for
+        // a reader who comes after the process has ended.
+        assert.equal(await p.exited, 0)
+        const [out] = await Promise.all([text(p.stdout), text(p.stderr!)])
+        assert.equal(out, 'from exec\n')
+      } else {
+        assert.equal(await p.exited, 0)
+        assert.match(await readFile(logPath, 'utf8'), / stdout F from exec\n/)
+      }
       const failing = { ...process, args: ['sh', '-c', 'exit 3'] }
       const q = await h.runtime.exec(id, `${id.slice(0, 8)}e2`, {
         process: failing,
@@ -155,7 +163,20 @@ export function runtimeSuite(
         openStdin: false,
         logPath,
       })
+      q.stdout?.resume()
+      q.stderr?.resume()
       assert.equal(await q.exited, 3)
+      const missing = { ...process, args: ['/no/such/binary'] }
+      if (h.runtime.name !== 'fake')
+        await assert.rejects(
+          h.runtime.exec(id, `${id.slice(0, 8)}e3`, {
+            process: missing,
+            tty: false,
+            openStdin: false,
+            logPath,
+          }),
+          (e) => e instanceof InternalError && /no such file|not found/.test(e.message),
+        )
       await h.runtime.kill(id, 'SIGKILL')
     })
 
@@ -210,4 +231,10 @@ export async function waitExit(runtime: Runtime, id: string, timeoutMs = 10_000)
   } finally {
     unsubscribe()
   }
+}
+
+async function text(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = []
+  for await (const c of stream) chunks.push(Buffer.from(c))
+  return Buffer.concat(chunks).toString('utf8')
 }

@@ -47,6 +47,10 @@ export interface ExecProcess {
   /** Resolves with the exit code once the process has ended and its output is fully logged.
    *  Never rejects: an unknown outcome (monitor lost) resolves with -1. */
   exited: Promise<number>
+  /** When set, the process's output arrives here instead of in `logPath` (each ends once the
+   *  process and its runtime have closed it). The caller must consume or discard both. */
+  stdout?: NodeJS.ReadableStream
+  stderr?: NodeJS.ReadableStream
   /** The process's stdin (only with openStdin); ending it closes the process's stdin. */
   openStdin(): Promise<NodeJS.WritableStream>
   /** Resizes the session's terminal (tty sessions only). */
