@@ -76,6 +76,16 @@ describe('BuildService (metadata-only builds)', () => {
     assert.equal(img.history.filter((h) => h.empty_layer).length, 3)
   })
 
+  it('numbers the global ARGs as the first steps, as the legacy builder does', async () => {
+    const r = await build('ARG TAG=1\nARG X\nFROM base:$TAG\nENV GA=1\n')
+    assert.equal(typeof r.id, 'string')
+    assert.equal(
+      r.text.replace(/[0-9a-f]{12}/g, 'ID'),
+      'Step 1/4 : ARG TAG=1\nStep 2/4 : ARG X\nStep 3/4 : FROM base:$TAG\n ---> ID\n' +
+        'Step 4/4 : ENV GA=1\n ---> ID\nSuccessfully built ID\n',
+    )
+  })
+
   it('hits the cache on a rebuild, also from a new service instance (restart)', async () => {
     const df = 'FROM base:1\nENV B=2\n'
     const one = await build(df)
@@ -118,6 +128,24 @@ describe('BuildService (metadata-only builds)', () => {
     const restarted = newBuilder()
     await restarted.init()
     assert.deepEqual(await readdir(`${root}/build/worktrees`), [])
+  })
+
+  it('misses (and drops) cache entries whose image was removed, as after docker image prune', async () => {
+    const first = await build('FROM base:1\nENV PRUNED=1\n')
+    assert.equal(typeof first.id, 'string')
+    await images.remove(first.id as string, { force: true, noprune: false })
+    const usage = await builder.usage()
+    assert.ok(usage.every((r) => r.Description !== 'ENV PRUNED=1'))
+    const again = await build('FROM base:1\nENV PRUNED=1\n')
+    assert.equal(typeof again.id, 'string', String(again.id))
+    assert.doesNotMatch(again.text, /Using cache/)
+  })
+
+  it('pulls a FROM image that is not in the store (the pull fails here: nothing listens)', async () => {
+    const r = await build('FROM 127.0.0.1:1/missing:1\n')
+    assert.ok(r.id instanceof Error)
+    assert.doesNotMatch(r.id.message, /No such image/)
+    assert.match(r.id.message, /127\.0\.0\.1:1/)
   })
 
   it('lists and prunes cache records', async () => {

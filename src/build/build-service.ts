@@ -130,7 +130,7 @@ export class BuildService implements BuildServiceContract {
       predefined: predefinedArgs(probe),
     })
     addLabels(df, plan.target, opts.labels)
-    const totalSteps = plan.order.reduce((n, i) => n + 1 + df.stages[i]!.instructions.length, 0)
+    const totalSteps = plan.totalSteps
     const run = new BuildRun({
       deps,
       ctx,
@@ -142,6 +142,9 @@ export class BuildService implements BuildServiceContract {
     })
     for (const s of df.stages) if (s.name) run.stageNames.set(s.name, s.index)
     for (const k of plan.meta.keys()) if (probe.buildArg(k) !== undefined) run.usedArgs.add(k)
+    if (!opts.quiet)
+      for (const [k, ins] of df.globalArgs.entries())
+        emit({ stream: `Step ${k + 1}/${totalSteps} : ${ins.original}\n` })
     const outputs = new StageOutputs(plan.order, emit, opts.quiet)
     for (const i of plan.order) {
       const p = runStage(run, df.stages[i]!, df.stages, plan.meta, plan.firstStep.get(i)!, outputs.for(i))

@@ -136,7 +136,7 @@ describe('build engine', { skip }, () => {
       },
       { t: 'every:1' },
     )
-    assert.match(r.text, /^Step 1\/20 : FROM \$BASE$/m)
+    assert.match(r.text, /^Step 1\/21 : ARG BASE=busybox\nStep 2\/21 : FROM \$BASE$/m)
     assert.match(r.text, / ---> Running in [0-9a-f]{12}\n/)
     assert.match(r.text, /Removing intermediate container [0-9a-f]{12}\n/)
     assert.match(r.text, /Successfully built [0-9a-f]{12}\n/)

@@ -18,6 +18,27 @@ describe('container codec', () => {
     assert.deepEqual(toCreateSpec({ Image: 'busybox', Cmd: 'true' }, undefined).config.Cmd, ['true'])
   })
 
+  it('treats Entrypoint [""] (docker run --entrypoint \'\') as a cleared entrypoint', () => {
+    const spec = toCreateSpec({ Image: 'busybox', Entrypoint: [''], Cmd: ['echo', 'hi'] }, undefined)
+    assert.deepEqual(spec.config.Entrypoint, [])
+    assert.deepEqual(toCreateSpec({ Image: 'b', Entrypoint: ['', 'x'] }, undefined).config.Entrypoint, [
+      '',
+      'x',
+    ])
+    assert.equal(toCreateSpec({ Image: 'b' }, undefined).config.Entrypoint, null)
+  })
+
+  it('refuses a log driver dockerd does not register, with its message', () => {
+    const body = (Type: string) => ({ Image: 'b', HostConfig: { LogConfig: { Type, Config: {} } } })
+    assert.throws(() => toCreateSpec(body('bogus'), undefined), {
+      name: 'InvalidArgumentError',
+      message: "logger: no log driver named 'bogus' is registered",
+    })
+    for (const t of ['json-file', 'local', 'none'])
+      assert.equal(toCreateSpec(body(t), undefined).hostConfig.LogConfig.Type, t)
+    assert.equal(toCreateSpec(body(''), undefined).hostConfig.LogConfig.Type, 'json-file')
+  })
+
   it('rejects bad bodies with InvalidArgumentError', () => {
     assert.throws(() => toCreateSpec(undefined, undefined), InvalidArgumentError)
     assert.throws(() => toCreateSpec({}, undefined), /config cannot be empty/)

@@ -41,6 +41,12 @@ function strArr(v: unknown, field: string): string[] | null {
   return v as string[]
 }
 
+/** `docker run --entrypoint ''` sends [""]: as in moby, that clears the image's entrypoint (and,
+ *  being given, its Cmd), so it becomes an empty list rather than a program named "". */
+function resetEntrypoint(ep: string[] | null): string[] | null {
+  return ep?.length === 1 && ep[0] === '' ? [] : ep
+}
+
 function str(v: unknown, field: string): string {
   if (v === undefined || v === null) return ''
   if (typeof v !== 'string')
@@ -88,7 +94,7 @@ export function toCreateSpec(body: unknown, name: string | undefined): CreateSpe
     Image: image,
     Volumes: b.Volumes ? (obj(b.Volumes, 'Config.Volumes') as ContainerConfig['Volumes']) : null,
     WorkingDir: str(b.WorkingDir, 'Config.WorkingDir'),
-    Entrypoint: strArr(b.Entrypoint, 'Entrypoint'),
+    Entrypoint: resetEntrypoint(strArr(b.Entrypoint, 'Entrypoint')),
     OnBuild: null,
     Labels: (obj(b.Labels, 'Config.Labels') as Record<string, string>) ?? {},
     StopSignal: b.StopSignal ? str(b.StopSignal, 'Config.StopSignal') : undefined,
@@ -116,9 +122,30 @@ export function toCreateSpec(body: unknown, name: string | undefined): CreateSpe
   }
 }
 
+/** The logging drivers dockerd registers (moby daemon/logdrivers_linux.go), plus berth's own
+ *  k8s-file. berth writes every container's log through its monitor; an unknown name is a typo
+ *  that dockerd refuses at create (logger.ValidateLogOpts). */
+const LOG_DRIVERS = new Set([
+  'json-file',
+  'local',
+  'none',
+  'k8s-file',
+  'syslog',
+  'journald',
+  'gelf',
+  'fluentd',
+  'awslogs',
+  'splunk',
+  'gcplogs',
+  'logentries',
+])
+
 export function toHostConfig(h: Obj): HostConfig {
   const rp = obj(h.RestartPolicy, 'HostConfig.RestartPolicy')
   const log = obj(h.LogConfig, 'HostConfig.LogConfig')
+  const logType = str(log.Type, 'LogConfig.Type')
+  if (logType && !LOG_DRIVERS.has(logType))
+    throw new InvalidArgumentError(`logger: no log driver named '${logType}' is registered`)
   const ulimits = Array.isArray(h.Ulimits) ? (h.Ulimits as HostConfig['Ulimits']) : null
   return {
     ...h,
@@ -157,7 +184,7 @@ export function toHostConfig(h: Obj): HostConfig {
     OomScoreAdj: num(h.OomScoreAdj, 'HostConfig.OomScoreAdj'),
     Tmpfs: h.Tmpfs ? (obj(h.Tmpfs, 'HostConfig.Tmpfs') as Record<string, string>) : undefined,
     LogConfig: {
-      Type: str(log.Type, 'LogConfig.Type') || 'json-file',
+      Type: logType || 'json-file',
       Config: (obj(log.Config, 'LogConfig.Config') as Record<string, string>) ?? {},
     },
   }

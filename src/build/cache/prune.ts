@@ -4,7 +4,7 @@
 import { lstat, readdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { ImageService } from '../../image/index.ts'
-import { InvalidArgumentError, isNotFound } from '../../lib/errors.ts'
+import { InvalidArgumentError, isNotFound, NotFoundError } from '../../lib/errors.ts'
 import type { BuildCacheRecord } from '../build-service-contract.ts'
 import type { CacheStore } from './cache-store.ts'
 
@@ -26,7 +26,8 @@ async function records(cache: CacheStore, images: ImageService): Promise<Rec[]> 
   const out: Rec[] = []
   for (const [key, e] of cache.entries()) {
     const img = await images.resolve(e.imageId).catch((err) => {
-      if (isNotFound(err)) return undefined
+      // An image removed since (docker image prune, rmi) is a miss; the entry is dropped.
+      if (err instanceof NotFoundError || isNotFound(err)) return undefined
       throw err
     })
     if (!img) {

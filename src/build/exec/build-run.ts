@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto'
 import type { ContainerIoService, ContainerService } from '../../container/index.ts'
 import type { ImageService, ImageView, LayerCommitRequest } from '../../image/index.ts'
-import { isNotFound } from '../../lib/errors.ts'
+import { isNotFound, NotFoundError } from '../../lib/errors.ts'
 import type { Logger } from '../../lib/log.ts'
 import type { ImageConfigConfig } from '../../oci/index.ts'
 import type { BuildMessage, BuildOptions } from '../build-service-contract.ts'
@@ -112,7 +112,8 @@ export async function cachedStep(
     const hit = cache.get(step.key)
     if (hit) {
       const img = await images.resolve(hit.imageId).catch((err) => {
-        if (isNotFound(err)) return undefined
+        // An image removed since (docker image prune, rmi) is a miss; the entry is dropped.
+        if (err instanceof NotFoundError || isNotFound(err)) return undefined
         throw err
       })
       if (img) {

@@ -40,13 +40,13 @@ describe('planBuild', () => {
     assert.deepEqual(
       [...p.firstStep],
       [
-        [0, 1],
-        [1, 3],
-        [2, 5],
-        [3, 6],
+        [0, 3],
+        [1, 5],
+        [2, 7],
+        [3, 8],
       ],
     )
-    assert.equal(p.totalSteps, 8)
+    assert.equal(p.totalSteps, 10)
     const last = planBuild(df, opts())
     assert.deepEqual(last.order, [4])
   })

@@ -52,7 +52,8 @@ export function planBuild(
   visit(target)
   const order = [...need].sort((a, b) => a - b)
   const firstStep = new Map<number, number>()
-  let n = 1
+  // The legacy builder numbers the global ARGs first ("Step 1/9 : ARG BASE=busybox").
+  let n = 1 + df.globalArgs.length
   for (const i of order) {
     firstStep.set(i, n)
     n += 1 + df.stages[i]!.instructions.length

@@ -1,7 +1,7 @@
 // Runs one stage: FROM (a local or pulled image, an earlier stage, or scratch; ONBUILD
 // triggers of the base), then each instruction in order with Docker's legacy messages. ARG
 // scoping lives here; RUN, COPY/ADD and metadata steps are delegated (run.ts, copy.ts, meta.ts).
-import { InvalidArgumentError, isNotFound } from '../../lib/errors.ts'
+import { InvalidArgumentError, isNotFound, NotFoundError } from '../../lib/errors.ts'
 import { type ImageConfigConfig, parseNormalizedNamed } from '../../oci/index.ts'
 import { expand } from '../dockerfile/expand.ts'
 import { parseDockerfile } from '../dockerfile/index.ts'
@@ -152,7 +152,8 @@ export async function resolveOrPull(
     try {
       return await images.resolve(ref)
     } catch (err) {
-      if (!isNotFound(err)) throw err
+      // The image store reports a missing image as NotFoundError: then it is pulled.
+      if (!(err instanceof NotFoundError) && !isNotFound(err)) throw err
     }
   }
   const named = parseNormalizedNamed(ref)
