@@ -33,6 +33,8 @@ const { readFileSync } = await import('node:fs')
 const cli = readFileSync(`${outdir}/berth.mjs`, 'utf8')
 const eager = cli.match(/^import [^;]*from "node:(crypto|child_process|zlib|http|https)";$/gm)
 if (eager) {
-  console.error(`${outdir}/berth.mjs loads builtins eagerly (use process.getBuiltinModule):\n${eager.join('\n')}`)
+  console.error(
+    `${outdir}/berth.mjs loads builtins eagerly (use process.getBuiltinModule):\n${eager.join('\n')}`,
+  )
   process.exit(1)
 }
