@@ -42,6 +42,12 @@ describe('API app', () => {
     assert.equal((await app.inject({ method: 'GET', url: '/v1.40/new-only' })).status, 400)
   })
 
+  it('collapses empty path segments as dockerd does (/containers//name)', async () => {
+    const res = await app.inject({ method: 'POST', url: '/v1.47/things//x/start' })
+    assert.equal(res.status, 404)
+    assert.equal((res.json() as { message: string }).message, 'No such thing: x')
+  })
+
   it('matches greedy parameters with slashes', async () => {
     const res = await app.inject({ method: 'GET', url: '/images/localhost:5000/a/b:tag/json' })
     assert.deepEqual(res.json(), { name: 'localhost:5000/a/b:tag' })

@@ -76,7 +76,9 @@ export function createApiApp(routes: Route[], log: Logger): ApiApp {
     const url = new URL(raw.url ?? '/', 'http://berth')
     let split: { version: string; path: string }
     try {
-      split = splitVersion(url.pathname)
+      // Empty segments collapse, as dockerd's router cleans paths: docker-py asks for
+      // /containers//name/json when given a name with its leading slash (attrs['Name']).
+      split = splitVersion(url.pathname.replace(/\/{2,}/g, '/'))
     } catch (err) {
       return { kind: 'json', status: httpStatusOf(err), body: errorBody(err) }
     }

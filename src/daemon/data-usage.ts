@@ -15,6 +15,8 @@ export async function dataUsage(
 ): Promise<unknown> {
   const all = containers.all()
   const imageList = await images.list({ all: true })
+  // dockerd lists top-level images only: a build's untagged intermediate images are left out.
+  const topLevel = new Set((await images.list({ all: false })).map((i) => i.id))
   const usage = await images.usage()
   const now = Date.now()
   const containerRows = []
@@ -25,11 +27,13 @@ export async function dataUsage(
   }
   return {
     LayersSize: usage.layersSize,
-    Images: imageList.map((img) => ({
-      ...toImageSummary(img, '1.47'),
-      Containers: all.filter((c) => c.imageId === img.id).length,
-      SharedSize: 0,
-    })),
+    Images: imageList
+      .filter((img) => topLevel.has(img.id))
+      .map((img) => ({
+        ...toImageSummary(img, '1.47'),
+        Containers: all.filter((c) => c.imageId === img.id).length,
+        SharedSize: 0,
+      })),
     Containers: containerRows,
     // Docker's UsageData: bytes under the volume's data and how many containers reference it.
     Volumes: await Promise.all(

@@ -436,6 +436,10 @@ describe('build engine', { skip }, () => {
     assert.equal(again.text.match(/Using cache/g)?.length, 2, again.text)
     const df = (await d.api('GET', '/system/df')).json()
     assert.deepEqual(responseErrors('SystemDataUsage', df), [])
+    // Top-level images only, as `docker images` lists them: no intermediate build images.
+    const listed = (await d.api('GET', '/images/json')).json().map((i: { Id: string }) => i.Id)
+    assert.deepEqual(df.Images.map((i: { Id: string }) => i.Id).sort(), listed.sort())
+    assert.ok((await d.api('GET', '/images/json?all=1')).json().length > listed.length)
     const regular = df.BuildCache.filter((b: { Type: string }) => b.Type === 'regular')
     assert.ok(regular.length >= 2, JSON.stringify(df.BuildCache))
     assert.ok(
