@@ -83,7 +83,7 @@ export function describeFailure(status: number, bodyText: string): string {
 /** A failed fetch (no HTTP answer) as docker reports it: `Get "<url>": <reason>`. */
 export function connectionError(method: string, url: string, err: unknown): UnavailableError {
   const cause = (err as { cause?: unknown })?.cause
-  const reason = cause ? messageOf(cause) : messageOf(err)
+  const reason = goDialReason(cause ?? err) ?? (cause ? messageOf(cause) : messageOf(err))
   const verb = method.charAt(0) + method.slice(1).toLowerCase()
   return new UnavailableError(`${verb} "${url}": ${reason}`, { cause: err })
 }
@@ -91,4 +91,29 @@ export function connectionError(method: string, url: string, err: unknown): Unav
 /** True for the rejection of an aborted fetch or stream (the caller's signal fired). */
 export function isAbort(err: unknown): boolean {
   return (err as { name?: unknown })?.name === 'AbortError'
+}
+
+/** Node's socket errors in the words of Go's net package, which docker prints and clients match
+ *  ("no such host", "connection refused"); undefined for other errors. */
+export function goDialReason(err: unknown): string | undefined {
+  const e = err as { code?: unknown; hostname?: unknown; address?: unknown; port?: unknown }
+  const addr =
+    typeof e.address === 'string' ? `${e.address.includes(':') ? `[${e.address}]` : e.address}:${e.port}` : ''
+  switch (e.code) {
+    case 'ENOTFOUND':
+      return `dial tcp: lookup ${String(e.hostname ?? '')}: no such host`
+    case 'EAI_AGAIN':
+      return `dial tcp: lookup ${String(e.hostname ?? '')}: Temporary failure in name resolution`
+    case 'ECONNREFUSED':
+      return `dial tcp ${addr}: connect: connection refused`
+    case 'EHOSTUNREACH':
+      return `dial tcp ${addr}: connect: no route to host`
+    case 'ENETUNREACH':
+      return `dial tcp ${addr}: connect: network is unreachable`
+    case 'ETIMEDOUT':
+    case 'UND_ERR_CONNECT_TIMEOUT':
+      return `dial tcp ${addr}: i/o timeout`
+    default:
+      return undefined
+  }
 }
