@@ -213,6 +213,10 @@ describe('cp and the archive API', { skip }, () => {
       await berth(['cp', join(host, 'bfile'), 'bcp:/bfile'])
       await berth(['cp', 'bcp:/bfile', join(host, 'bfile-back')])
       assert.equal(await readFile(join(host, 'bfile-back'), 'utf8'), 'berth-file\n')
+      // A trailing slash asserts a directory: onto an existing file it is an error, as in docker.
+      const onFile = await d.berth(['cp', join(host, 'bfile'), 'bcp:/bfile/'])
+      assert.equal(onFile.code, 1)
+      assert.match(onFile.stderr, /destination directory "\/bfile\/" does not exist/)
       // Symlinks resolve inside the container: /esc points at the container's /etc, not the host's.
       await berth(['cp', 'bcp:/esc/marker', join(host, 'marker')])
       assert.equal(await readFile(join(host, 'marker'), 'utf8'), 'inside\n')

@@ -147,8 +147,9 @@ async function copyToContainer(
     dir = dst.path
   } else {
     if (dst && srcStat.isDirectory()) throw new StatusError(1, 'cannot copy a directory to a file')
-    if (!dst && dstPath.endsWith('/'))
-      throw new StatusError(1, `destination directory "${dstPath}" does not exist`)
+    // A trailing slash asserts a directory: on a file the daemon's stat fails (ENOTDIR) and
+    // docker takes the destination for missing.
+    if (dstPath.endsWith('/')) throw new StatusError(1, `destination directory "${dstPath}" does not exist`)
     dir = posix.dirname(dstPath)
     name = posix.basename(dstPath)
   }
