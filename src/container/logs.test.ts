@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { appendFile, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { appendFile, mkdtemp, rename, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
@@ -72,5 +72,27 @@ describe('k8s-file logs', () => {
     await appendFile(path, '2026-01-01T00:00:03Z stdout F c\n')
     stop()
     assert.deepEqual(await got, ['stdout:a\n', 'stdout:b\n', 'stdout:c\n'])
+  })
+
+  it('follows into the new file conmon renames over a full log (--log-size-max)', async (t) => {
+    const dir = await mkdtemp(join(tmpdir(), 'berth-logs-'))
+    t.after(() => rm(dir, { recursive: true, force: true }))
+    const path = join(dir, 'log')
+    await writeFile(path, '2026-01-01T00:00:01Z stdout F a\n')
+    let stop!: () => void
+    const stopped = new Promise<void>((r) => {
+      stop = r
+    })
+    const got = collect(readLogs(path, { follow: true, stopped }))
+    await new Promise((r) => setTimeout(r, 50))
+    // The last line of the old file and the rename come together, as from conmon.
+    await appendFile(path, '2026-01-01T00:00:02Z stdout F b\n')
+    await writeFile(`${path}.tmp`, '2026-01-01T00:00:03Z stderr F c\n')
+    await rename(`${path}.tmp`, path)
+    await new Promise((r) => setTimeout(r, 400))
+    await appendFile(path, '2026-01-01T00:00:04Z stdout F d\n')
+    await new Promise((r) => setTimeout(r, 50))
+    stop()
+    assert.deepEqual(await got, ['stdout:a\n', 'stdout:b\n', 'stderr:c\n', 'stdout:d\n'])
   })
 })

@@ -1,7 +1,7 @@
 // Reads a container's log as written by its monitor in the k8s-file format
 // (`<RFC3339Nano> stdout|stderr P|F <text>` per line; P = partial line, no newline added),
 // with Docker's options: since/until, tail, timestamps, and follow until the container exits.
-import { open, watch } from 'node:fs/promises'
+import { open, stat, watch } from 'node:fs/promises'
 import { isNotFound } from '../lib/errors.ts'
 
 /** One log record: offsets into the read chunk (no Buffer view per line: a 50 MB log has ~650k
@@ -148,36 +148,60 @@ async function openWhenExists(path: string, opts: LogReadOptions) {
 
 async function* follow(
   path: string,
-  fh: Awaited<ReturnType<typeof open>>,
+  first: Awaited<ReturnType<typeof open>>,
   start: number,
   opts: LogReadOptions,
 ) {
+  let fh = first
+  let ino = (await fh.stat()).ino
   let offset = start
   let done = false
   void opts.stopped?.then(() => {
     done = true
   })
-  const ac = new AbortController()
-  opts.signal?.addEventListener('abort', () => ac.abort(), { once: true })
-  const watcher = watch(path, { signal: ac.signal })
-  const changes = watcher[Symbol.asyncIterator]()
+  let ac = new AbortController()
+  const onAbort = () => ac.abort()
+  opts.signal?.addEventListener('abort', onAbort, { once: true })
+  let changes = watch(path, { signal: ac.signal })[Symbol.asyncIterator]()
+  // Everything from `offset` to the current end of `fh`; false when nothing was there.
+  const drain = async function* () {
+    let got = false
+    for await (const batch of readFrom(fh, offset)) {
+      offset = batch.end
+      got = true
+      const { kept, past } = select(batch.entries, opts)
+      if (kept.length) yield kept
+      if (past) return 'past' as const
+    }
+    return got
+  }
   try {
     for (;;) {
-      let got = false
-      for await (const batch of readFrom(fh, offset)) {
-        offset = batch.end
-        got = true
-        const { kept, past } = select(batch.entries, opts)
-        if (kept.length) yield kept
-        if (past) return
-      }
+      const got = yield* drain()
+      if (got === 'past') return
       if (got) continue
+      // Past --log-size-max conmon starts a new file, renamed over this one: finish this one
+      // (a last write may have landed after the read above), then follow the new one.
+      const now = await stat(path).catch(() => undefined)
+      if (now && now.ino !== ino) {
+        if ((yield* drain()) === 'past') return
+        if (fh !== first) await fh.close()
+        fh = await open(path, 'r')
+        ino = (await fh.stat()).ino
+        offset = 0
+        ac.abort()
+        ac = new AbortController()
+        changes = watch(path, { signal: ac.signal })[Symbol.asyncIterator]()
+        continue
+      }
       if (done || opts.signal?.aborted) return
-      // Wait for a write, the container's exit, or a periodic re-check (rotation, missed events).
+      // Wait for a write, the container's exit, or a periodic re-check (a new file, missed events).
       await Promise.race([changes.next(), opts.stopped, sleep(250)])
     }
   } finally {
     ac.abort()
+    opts.signal?.removeEventListener('abort', onAbort)
+    if (fh !== first) await fh.close()
   }
 }
 

@@ -28,6 +28,20 @@ describe('container codec', () => {
     assert.equal(toCreateSpec({ Image: 'b' }, undefined).config.Entrypoint, null)
   })
 
+  it("checks json-file log options at create, with dockerd's messages", () => {
+    const body = (Config: Record<string, string>) => ({
+      Image: 'b',
+      HostConfig: { LogConfig: { Type: 'json-file', Config } },
+    })
+    assert.throws(() => toCreateSpec(body({ 'max-sise': '1m' }), undefined), {
+      name: 'InvalidArgumentError',
+      message: "unknown log opt 'max-sise' for json-file log driver",
+    })
+    assert.throws(() => toCreateSpec(body({ 'max-size': 'lots' }), undefined), /invalid size: 'lots'/)
+    const ok = toCreateSpec(body({ 'max-size': '10m', 'max-file': '3' }), undefined)
+    assert.deepEqual(ok.hostConfig.LogConfig.Config, { 'max-size': '10m', 'max-file': '3' })
+  })
+
   it('refuses a log driver dockerd does not register, with its message', () => {
     const body = (Type: string) => ({ Image: 'b', HostConfig: { LogConfig: { Type, Config: {} } } })
     assert.throws(() => toCreateSpec(body('bogus'), undefined), {

@@ -8,6 +8,7 @@ import {
   type HostConfig,
   type MountPoint,
   mountPointsOf,
+  validateLogOptions,
 } from '../../container/index.ts'
 import { InvalidArgumentError } from '../../lib/errors.ts'
 import type { NetworkSettings } from '../types/index.ts'
@@ -146,6 +147,8 @@ export function toHostConfig(h: Obj): HostConfig {
   const logType = str(log.Type, 'LogConfig.Type')
   if (logType && !LOG_DRIVERS.has(logType))
     throw new InvalidArgumentError(`logger: no log driver named '${logType}' is registered`)
+  const logOpts = (obj(log.Config, 'LogConfig.Config') as Record<string, string>) ?? {}
+  validateLogOptions(logType || 'json-file', logOpts)
   const ulimits = Array.isArray(h.Ulimits) ? (h.Ulimits as HostConfig['Ulimits']) : null
   return {
     ...h,
@@ -185,7 +188,7 @@ export function toHostConfig(h: Obj): HostConfig {
     Tmpfs: h.Tmpfs ? (obj(h.Tmpfs, 'HostConfig.Tmpfs') as Record<string, string>) : undefined,
     LogConfig: {
       Type: logType || 'json-file',
-      Config: (obj(log.Config, 'LogConfig.Config') as Record<string, string>) ?? {},
+      Config: logOpts,
     },
   }
 }
