@@ -4,10 +4,12 @@ import { mkdir, stat } from 'node:fs/promises'
 import { isAbsolute, join } from 'node:path'
 import { InvalidArgumentError } from '../lib/errors.ts'
 import { writeFileAtomic } from '../lib/fs-atomic.ts'
+import { processEnv } from './config-merge.ts'
+import { type DeviceMapping, devicesOf, hostDevices } from './devices.ts'
 import { mountPointsOf, ociMounts } from './mounts.ts'
 import { buildOciSpec, type NamespaceMode, type OciMount, type OciSpecInput } from './oci-spec.ts'
 import type { ContainerRecord, HostConfig } from './types.ts'
-import { resolveUser } from './user.ts'
+import { resolveGroupAdd, resolveUser } from './user.ts'
 
 export type HostFacts = OciSpecInput['host']
 
@@ -34,9 +36,10 @@ async function toSpecInput(rec: ContainerRecord, rootfs: string, ctx: BundleCont
   const c = rec.config
   const hc = rec.hostConfig
   const user = await resolveUser(rootfs, c.User || '')
-  const env = [...c.Env.filter((e) => !e.startsWith('HOSTNAME=')), `HOSTNAME=${c.Hostname}`]
+  const groupAdd = await resolveGroupAdd(rootfs, (hc.GroupAdd as string[] | null | undefined) ?? [])
+  const additionalGids = [...new Set([...user.additionalGids, ...groupAdd])]
+  const env = processEnv(c.Env, { hostname: c.Hostname, tty: c.Tty })
   if (!env.some((e) => e.startsWith('HOME='))) env.push(`HOME=${user.home || '/'}`)
-  if (c.Tty && !env.some((e) => e.startsWith('TERM='))) env.push('TERM=xterm')
   const sec = parseSecurityOpt(hc.SecurityOpt ?? [])
   return {
     id: rec.id,
@@ -45,8 +48,9 @@ async function toSpecInput(rec: ContainerRecord, rootfs: string, ctx: BundleCont
     args: [rec.path, ...rec.args],
     env,
     cwd: c.WorkingDir || '/',
-    user: { uid: user.uid, gid: user.gid, additionalGids: user.additionalGids },
+    user: { uid: user.uid, gid: user.gid, additionalGids },
     tty: c.Tty,
+    consoleSize: consoleSizeOf(hc.ConsoleSize),
     hostname: c.Hostname,
     domainname: c.Domainname || undefined,
     privileged: hc.Privileged,
@@ -71,12 +75,25 @@ async function toSpecInput(rec: ContainerRecord, rootfs: string, ctx: BundleCont
     },
     cgroupParent: (hc.CgroupParent as string | undefined) || undefined,
     resources: resourcesOf(hc),
+    // --privileged: every host device first, so that --device mappings replace same-path ones.
+    devices: [
+      ...(hc.Privileged ? await hostDevices() : []),
+      ...(await devicesOf((hc.Devices as DeviceMapping[] | null | undefined) ?? [])),
+    ],
+    deviceCgroupRules: (hc.DeviceCgroupRules as string[] | null | undefined) ?? undefined,
     sysctls: hc.Sysctls,
     seccomp: sec.seccomp,
     unmaskSystemPaths: sec.unmask,
     init: hc.Init ? ctx.initPath : undefined,
     host: ctx.host,
   }
+}
+
+/** HostConfig.ConsoleSize `[height, width]`; unset when both are 0. */
+function consoleSizeOf(size: unknown): OciSpecInput['consoleSize'] {
+  if (!Array.isArray(size) || size.length !== 2) return undefined
+  const [height, width] = size.map((n) => (Number.isSafeInteger(n) && n > 0 ? (n as number) : 0))
+  return height || width ? { height: height ?? 0, width: width ?? 0 } : undefined
 }
 
 function etcMounts(rec: ContainerRecord): OciMount[] {
@@ -161,6 +178,8 @@ export function resourcesOf(hc: HostConfig): NonNullable<OciSpecInput['resources
     memory: hc.Memory || undefined,
     memorySwap: hc.MemorySwap || undefined,
     memoryReservation: hc.MemoryReservation || undefined,
+    memorySwappiness:
+      typeof hc.MemorySwappiness === 'number' && hc.MemorySwappiness >= 0 ? hc.MemorySwappiness : undefined,
     cpuShares: hc.CpuShares || undefined,
     cpuPeriod: hc.CpuPeriod || undefined,
     cpuQuota: hc.CpuQuota || undefined,

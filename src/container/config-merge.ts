@@ -63,3 +63,24 @@ export function mergeHealthcheck(
     if (!req[k] && img[k]) out[k] = img[k]
   return out
 }
+
+const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
+
+/** The process environment from Config.Env (moby CreateDaemonEnvironment): PATH, HOSTNAME and,
+ *  with a tty, TERM as defaults the container's entries replace; an entry without `=` (`-e VAR`
+ *  with VAR unset in the client) is not passed on and removes a default of that name. */
+export function processEnv(configEnv: readonly string[], opts: { hostname: string; tty: boolean }): string[] {
+  const defaults = [DEFAULT_PATH, `HOSTNAME=${opts.hostname}`]
+  if (opts.tty) defaults.push('TERM=xterm')
+  const out = new Map<string, string | undefined>()
+  for (const e of defaults) out.set(e.split('=', 1)[0]!, e)
+  for (const e of configEnv) {
+    const i = e.indexOf('=')
+    if (i < 0) {
+      if (defaults.some((d) => d.startsWith(`${e}=`))) out.set(e, undefined)
+      continue
+    }
+    out.set(e.slice(0, i), e)
+  }
+  return [...out.values()].filter((e): e is string => e !== undefined)
+}

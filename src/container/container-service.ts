@@ -10,6 +10,7 @@ import {
   InternalError,
   InvalidArgumentError,
   messageOf,
+  NotFoundError,
   NotModifiedError,
 } from '../lib/errors.ts'
 import { newId, shortId } from '../lib/ids.ts'
@@ -19,10 +20,11 @@ import type { Runtime } from '../runtime/runtime.ts'
 import type { VolumeService } from '../volume/index.ts'
 import { type HostFacts, resourcesOf, writeBundle } from './bundle.ts'
 import { mergeImageConfig, processArgs } from './config-merge.ts'
-import { NameInUseError, NotRunningError } from './errors.ts'
+import { NameInUseError, NotRunningError, startTaskError } from './errors.ts'
 import { writeEtcFiles } from './etc-files.ts'
 import { validateHealthcheck } from './health.ts'
 import { filterContainers, type ListOptions } from './list.ts'
+import { logSizeLimit } from './log-options.ts'
 import {
   type MountPoint,
   mountAll,
@@ -35,6 +37,7 @@ import {
 import { generateName, normaliseName } from './names.ts'
 import type { NetworkAttach } from './network-attach.ts'
 import { type NamespaceMode, resourceLimits } from './oci-spec.ts'
+import { validateResources } from './resource-checks.ts'
 import type { ContainerStore } from './store.ts'
 import {
   type ContainerConfig,
@@ -198,6 +201,7 @@ export class ContainerService {
     if (rec.state.status === 'removing' || rec.state.status === 'dead')
       throw new ConflictError(`container is marked for removal and cannot be started`)
     const { images, runtime } = this.#d
+    let task = false
     try {
       const t0 = performance.now()
       const rootfs = await images.mountRootfs(rec.id)
@@ -214,12 +218,14 @@ export class ContainerService {
       })
       await runtime.delete(rec.id, { force: true })
       const t2 = performance.now()
+      task = true
       const { pid } = await runtime.create(rec.id, {
         bundle,
         tty: rec.config.Tty,
         openStdin: rec.config.OpenStdin,
         stdinOnce: rec.config.StdinOnce,
         logPath: rec.logPath,
+        logSizeMax: logSizeLimit(rec.hostConfig.LogConfig.Type, rec.hostConfig.LogConfig.Config),
       })
       await this.#d.network?.plumb(rec, pid)
       const t3 = performance.now()
@@ -249,21 +255,19 @@ export class ContainerService {
       this.waiters.notify(rec.id, 'started', 1)
     } catch (err) {
       await this.#cleanupAfterStop(rec)
-      const message = `failed to create task for container: OCI runtime create failed: ${messageOf(err)}: unknown`
+      const failure = startFailure(err, task)
       rec.state = {
         ...rec.state,
         status: rec.state.startedAt === ZERO_TIME ? 'created' : 'exited',
         pid: 0,
-        exitCode: exitCodeForStartError(message),
-        error: message,
+        exitCode: failure.exitCode,
+        error: failure.error.message,
       }
       await this.#d.store.save(rec)
       // Docker removes an AutoRemove container whose start failed; clients wait for that.
       if (rec.hostConfig.AutoRemove) await this.removeRecord(rec)
       else this.waiters.notify(rec.id, 'exit', rec.state.exitCode)
-      // Docker reports a taken host port or a missing network as is, not as a runtime failure.
-      if (err instanceof PortAllocatedError || err instanceof NoSuchNetworkError) throw err
-      throw new InternalError(message, { cause: err })
+      throw failure.error
     }
   }
 
@@ -282,9 +286,10 @@ export class ContainerService {
     const mode = rec.hostConfig.NetworkMode || 'default'
     if (mode === 'host') return { mode: 'host' }
     if (mode.startsWith('container:')) {
-      const other = this.get(mode.slice('container:'.length))
+      const ref = mode.slice('container:'.length)
+      const other = this.get(ref)
       if (other.state.status !== 'running' && other.state.status !== 'paused')
-        throw new NotRunningError(other.id)
+        throw new ConflictError(`cannot join network of a non running container: ${ref}`)
       return { mode: 'path', path: `/proc/${other.state.pid}/ns/net` }
     }
     const sysctls = this.#d.network?.namespaceSysctls(rec)
@@ -556,13 +561,20 @@ function validateHostConfig(hc: HostConfig): void {
   if (hc.MemorySwap > 0 && hc.Memory > 0 && hc.MemorySwap < hc.Memory) {
     throw new InvalidArgumentError('Minimum memoryswap limit should be larger than memory limit, see usage')
   }
+  validateResources(hc)
 }
 
-/** Docker CLI semantics: 127 command not found, 126 cannot invoke, else 128. */
-export function exitCodeForStartError(message: string): number {
-  if (/executable file not found|no such file or directory/i.test(message)) return 127
-  if (/permission denied|not a directory|is a directory/i.test(message)) return 126
-  return 128
+/** What a failed start reports, as dockerd's containerStart. Before the task exists (mounts,
+ *  networking, the OCI spec) the error itself: a taken port, a missing network or network
+ *  container and conflicts keep their kind, anything else is a system error (500) with its own
+ *  text (`unable to find user x: no matching entries in passwd file`). Exit code 128. Once the
+ *  runtime was asked to create the task, startTaskError's wrapping and classification. */
+function startFailure(err: unknown, task: boolean): { error: Error; exitCode: number } {
+  if (err instanceof PortAllocatedError || err instanceof NoSuchNetworkError)
+    return { error: err, exitCode: 128 }
+  if (task) return startTaskError(err)
+  if (err instanceof NotFoundError || err instanceof ConflictError) return { error: err, exitCode: 128 }
+  return { error: new InternalError(messageOf(err), { cause: err }), exitCode: 128 }
 }
 
 const SIGNALS: Record<string, number> = {

@@ -1,5 +1,12 @@
 // Container-specific error classes with Docker's wording (clients match on some of it).
-import { ConflictError, NotFoundError } from '../lib/errors.ts'
+import {
+  type BerthError,
+  ConflictError,
+  InternalError,
+  InvalidArgumentError,
+  messageOf,
+  NotFoundError,
+} from '../lib/errors.ts'
 
 export class NoSuchContainerError extends NotFoundError {
   constructor(ref: string) {
@@ -20,3 +27,35 @@ export class NotRunningError extends ConflictError {
     super(`Container ${ref} is not running`)
   }
 }
+
+/** A failed task create/start, as dockerd reports it: containerd's wrapping around the runtime's
+ *  message, then moby's translateContainerdStartErr. A missing or non-executable command (and a
+ *  bind onto the wrong file type) is the request's fault (400) and gives exit code 127 or 126,
+ *  which the docker CLI also derives from the text; anything else is 500 with exit code 128. */
+export function startTaskError(cause: unknown): { error: BerthError; exitCode: number } {
+  let msg = `failed to create task for container: failed to create shim task: OCI runtime create failed: ${messageOf(cause)}: unknown`
+  const has = (s: string) => msg.toLowerCase().includes(s)
+  let exitCode = 128
+  if (NOT_FOUND_TEXTS.some(has)) exitCode = 127
+  if (has('permission denied')) exitCode = 126
+  // Go ≥ 1.20 reports executing a directory as EISDIR; moby appends EACCES for the CLI's sake.
+  if (has('is a directory')) {
+    msg += ': permission denied'
+    return { error: new InvalidArgumentError(msg, { cause }), exitCode: 126 }
+  }
+  if (has('not a directory')) {
+    msg +=
+      ': Are you trying to mount a directory onto a file (or vice-versa)? Check if the specified host path exists and is the expected type'
+    exitCode = 127
+  }
+  const error =
+    exitCode === 128 ? new InternalError(msg, { cause }) : new InvalidArgumentError(msg, { cause })
+  return { error, exitCode }
+}
+
+const NOT_FOUND_TEXTS = [
+  'executable file not found',
+  'no such file or directory',
+  'system cannot find the file specified',
+  'failed to run runc create/exec call',
+]

@@ -18,7 +18,7 @@ import type { ContainerService } from './container-service.ts'
 import { NotRunningError } from './errors.ts'
 import { LogEntry, readLogs } from './logs.ts'
 import type { ContainerRecord } from './types.ts'
-import { resolveUser } from './user.ts'
+import { resolveGroupAdd, resolveUser } from './user.ts'
 
 export interface ExecConfig {
   cmd: string[]
@@ -184,8 +184,14 @@ export class ExecService {
     let isRoot = (base.user as { uid?: number } | undefined)?.uid === 0
     if (c.user) {
       const rootPath = spec.root?.path ?? 'rootfs'
-      const user = await resolveUser(isAbsolute(rootPath) ? rootPath : join(bundle, rootPath), c.user)
-      proc.user = { uid: user.uid, gid: user.gid, additionalGids: user.additionalGids }
+      const rootfs = isAbsolute(rootPath) ? rootPath : join(bundle, rootPath)
+      const user = await resolveUser(rootfs, c.user)
+      // moby's getUser: the user's own groups, then the container's --group-add.
+      const groupAdd = await resolveGroupAdd(
+        rootfs,
+        (rec.hostConfig.GroupAdd as string[] | null | undefined) ?? [],
+      )
+      proc.user = { uid: user.uid, gid: user.gid, additionalGids: [...user.additionalGids, ...groupAdd] }
       isRoot = user.uid === 0
       if (!c.env.some((e) => e.startsWith('HOME='))) setEnv(env, 'HOME', user.home || '/')
     }
@@ -267,12 +273,16 @@ function checkRunning(rec: ContainerRecord): void {
   if (rec.state.status !== 'running') throw new NotRunningError(rec.id)
 }
 
-/** The container's environment with the exec's variables added or replacing same-named ones. */
+/** The container's environment with the exec's variables added or replacing same-named ones;
+ *  a bare `VAR` (no `=`) unsets VAR, as moby's ReplaceOrAppendEnvValues does. */
 export function mergeEnv(base: string[], extra: string[]): string[] {
-  const out = [...base]
+  let out = [...base]
   for (const kv of extra) {
     const key = kv.split('=', 1)[0] ?? kv
-    if (!kv.includes('=')) continue
+    if (!kv.includes('=')) {
+      out = out.filter((e) => !e.startsWith(`${key}=`))
+      continue
+    }
     setEnv(out, key, kv.slice(key.length + 1))
   }
   return out

@@ -41,6 +41,23 @@ describe('parseBind', () => {
     assert.throws(() => parseBind('/h:/c:bogus'), /invalid mode: bogus/)
     assert.throws(() => parseBind('/h:/c:ro,rw'), /invalid mode/)
     assert.throws(() => parseBind('/h:/'), /destination can't be '\/'/)
+    assert.throws(() => parseBind('/h:/c:z,Z'), /invalid mode: z,Z/)
+    assert.throws(() => parseBind('/h:/c:cached,delegated'), /invalid mode: cached,delegated/)
+    assert.throws(() => parseBind('/h:/c:shared,rslave'), /invalid mode/)
+  })
+  it('accepts and ignores the macOS consistency modes, as Docker on Linux does', () => {
+    for (const mode of ['cached', 'delegated', 'consistent']) {
+      const b = parseBind(`/h:/c:${mode}`)
+      assert.equal(b.rw, true)
+      assert.equal(b.mode, mode)
+      assert.equal(b.propagation, 'rprivate')
+    }
+    const ro = parseBind('/h:/c:ro,cached')
+    assert.equal(ro.rw, false)
+    assert.equal(ro.mode, 'ro,cached')
+    const vol = parseBind('data:/c:delegated,nocopy')
+    assert.equal(vol.type, 'volume')
+    assert.equal(vol.copyData, false)
   })
 })
 

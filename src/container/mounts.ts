@@ -102,15 +102,8 @@ export function parseBind(spec: string): MountPoint {
     throw new InvalidArgumentError(`invalid volume specification: '${spec}': ${messageOf(err)}`)
   }
   const modes = mode.split(',').filter(Boolean)
-  let propagation = ''
-  let rwSeen = 0
-  for (const m of modes) {
-    if (m === 'ro' || m === 'rw') rwSeen++
-    else if (PROPAGATIONS.has(m)) propagation = m
-    else if (!['z', 'Z', 'nocopy'].includes(m))
-      throw new InvalidArgumentError(`invalid volume specification: '${spec}': invalid mode: ${mode}`)
-  }
-  if (rwSeen > 1)
+  const propagation = modes.find((m) => PROPAGATIONS.has(m)) ?? ''
+  if (!validModes(modes))
     throw new InvalidArgumentError(`invalid volume specification: '${spec}': invalid mode: ${mode}`)
   const rw = !modes.includes('ro')
   if (bind)
@@ -136,6 +129,27 @@ export function parseBind(spec: string): MountPoint {
     copyData: !modes.includes('nocopy'),
   }
 }
+
+/** moby's linuxValidMountMode: each option belongs to one class (rw, SELinux label,
+ *  propagation, copy, consistency) and each class appears at most once. The consistency modes
+ *  (macOS Compose files) are accepted and ignored on Linux, as Docker does. */
+function validModes(modes: string[]): boolean {
+  const counts = new Map<string, number>()
+  for (const m of modes) {
+    const cls = MODE_CLASSES.find(([, set]) => set.has(m))?.[0]
+    if (cls === undefined) return false
+    counts.set(cls, (counts.get(cls) ?? 0) + 1)
+  }
+  return [...counts.values()].every((n) => n === 1)
+}
+
+const MODE_CLASSES: [string, Set<string>][] = [
+  ['rw', new Set(['ro', 'rw'])],
+  ['label', new Set(['z', 'Z'])],
+  ['propagation', PROPAGATIONS],
+  ['copy', new Set(['nocopy'])],
+  ['consistency', new Set(['consistent', 'cached', 'delegated'])],
+]
 
 type Obj = Record<string, unknown>
 

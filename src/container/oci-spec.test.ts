@@ -86,6 +86,7 @@ describe('buildOciSpec', () => {
       buildOciSpec(
         input({
           tty: true,
+          consoleSize: { height: 24, width: 80 },
           privileged: true,
           init: '/usr/bin/tini',
           ulimits: [{ name: 'nofile', soft: 1024, hard: 1_000_000 }],
@@ -197,6 +198,36 @@ describe('buildOciSpec', () => {
     assert.ok(rules.some((d) => d.type === 'c' && d.major === 1 && d.minor === 3))
     assert.deepEqual(rules.at(-1), { allow: true, type: 'c', major: 42, access: 'rwm' })
     assert.throws(() => build({ deviceCgroupRules: ['x 1:2 q'] }), InvalidArgumentError)
+  })
+
+  it('adds --device nodes with a cgroup rule, replacing a default device at the same path', () => {
+    const s = buildOciSpec(
+      input({
+        devices: [
+          { path: '/dev/mynull', type: 'c', major: 1, minor: 3, permissions: 'rw' },
+          { path: '/dev/zero', type: 'c', major: 1, minor: 7, uid: 5, gid: 6, fileMode: 0o600 },
+        ],
+      }),
+    ) as unknown as { linux: { devices: Array<Record<string, unknown>>; resources: Record<string, unknown> } }
+    const devs = s.linux.devices
+    assert.deepEqual(
+      devs.find((d) => d.path === '/dev/mynull'),
+      { path: '/dev/mynull', type: 'c', major: 1, minor: 3, fileMode: 0o666, uid: 0, gid: 0 },
+    )
+    assert.deepEqual(
+      devs.filter((d) => d.path === '/dev/zero'),
+      [{ path: '/dev/zero', type: 'c', major: 1, minor: 7, fileMode: 0o600, uid: 5, gid: 6 }],
+    )
+    const rules = s.linux.resources.devices as Array<Record<string, unknown>>
+    assert.deepEqual(rules.at(-2), { allow: true, type: 'c', major: 1, minor: 3, access: 'rw' })
+  })
+
+  it('sets the initial console size only with a terminal', () => {
+    const size = { height: 40, width: 120 }
+    const proc = (tty: boolean) =>
+      (buildOciSpec(input({ tty, consoleSize: size })) as { process: Record<string, unknown> }).process
+    assert.deepEqual(proc(true).consoleSize, size)
+    assert.equal(proc(false).consoleSize, undefined)
   })
 
   it('prepends the init and binds tini read-only', () => {

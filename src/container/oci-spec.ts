@@ -50,6 +50,8 @@ export interface OciSpecInput {
   /** Numeric ids (see resolveUser in user.ts). Non-root users get capabilities only in the bounding set. */
   user: { uid: number; gid: number; additionalGids?: number[] }
   tty?: boolean
+  /** Docker's HostConfig.ConsoleSize: the terminal's initial size (with `tty` only). */
+  consoleSize?: { height: number; width: number }
   hostname?: string
   domainname?: string
   /** Docker's --privileged: every capability the daemon holds, all devices allowed, /sys and cgroups rw, no seccomp, no masked paths. */
@@ -182,6 +184,7 @@ export function buildOciSpec(input: OciSpecInput): Record<string, unknown> {
   }
   const rlimits = buildRlimits(input.ulimits ?? [], input.host.rlimits)
   if (rlimits.length > 0) process.rlimits = rlimits
+  if (input.tty && input.consoleSize) process.consoleSize = input.consoleSize
   if (input.oomScoreAdj !== undefined)
     process.oomScoreAdj = clampOomScoreAdj(input.oomScoreAdj, input.host.capabilities)
   const unmasked = input.privileged || input.unmaskSystemPaths
@@ -190,7 +193,7 @@ export function buildOciSpec(input: OciSpecInput): Record<string, unknown> {
     // Docker's cgroupfs driver: --cgroup-parent replaces the parent (`/docker` there, `/berth` here).
     cgroupsPath: `${cgroupParentOf(input.cgroupParent)}/${input.id}`,
     resources: buildResources(input),
-    devices: [...DEFAULT_DEVICES, ...(input.devices ?? [])].map(toLinuxDevice),
+    devices: devicesOf(input.devices ?? []).map(toLinuxDevice),
     maskedPaths: unmasked ? [] : MASKED_PATHS,
     readonlyPaths: unmasked ? [] : READONLY_PATHS,
   }
@@ -410,6 +413,14 @@ function parseDeviceRule(rule: string): DeviceRule {
   if (major !== '*') out.major = Number(major)
   if (minor !== '*') out.minor = Number(minor)
   return out
+}
+
+/** The default devices and the container's; one of the container's replaces a default at its
+ *  path, and a later one of the container's an earlier one (--device over --privileged's). */
+function devicesOf(extra: readonly OciDevice[]): OciDevice[] {
+  const byPath = new Map<string, OciDevice>()
+  for (const d of extra) byPath.set(d.path, d)
+  return [...DEFAULT_DEVICES.filter((d) => !byPath.has(d.path)), ...byPath.values()]
 }
 
 function toLinuxDevice(d: OciDevice): Record<string, unknown> {

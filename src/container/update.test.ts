@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { availableParallelism } from 'node:os'
 import { describe, it } from 'node:test'
 import type { HostConfig } from './types.ts'
 import { changesResources, mergeUpdate } from './update.ts'
@@ -59,6 +60,11 @@ describe('mergeUpdate', () => {
       () => mergeUpdate(base, { RestartPolicy: { Name: 'sometimes' as 'always' } }),
       /invalid restart policy/,
     )
+    assert.throws(
+      () => mergeUpdate(base, { NanoCpus: (availableParallelism() + 1) * 1e9 }),
+      /Range of CPUs is from 0\.01 to \d+\.00, as there are only \d+ CPUs available/,
+    )
+    assert.throws(() => mergeUpdate(base, { NanoCpus: 1e9, CpuQuota: 1000 }), /Nano CPUs and CPU Quota/)
   })
 
   it('knows when the cgroup must change', () => {

@@ -3,6 +3,7 @@
 // memory+swap), and the merged host config. Applying it to the cgroup is the runtime's job
 // (ContainerService.update calls Runtime.update with resourcesFor()).
 import { InvalidArgumentError } from '../lib/errors.ts'
+import { validateResources } from './resource-checks.ts'
 import type { HostConfig, RestartPolicy } from './types.ts'
 
 /** The body of POST /containers/{id}/update (Engine API ContainerUpdateRequest), the parts berth applies. */
@@ -39,6 +40,7 @@ const NUMERIC = [
  * @throws InvalidArgumentError with dockerd's messages.
  */
 export function mergeUpdate(hc: HostConfig, req: UpdateRequest): HostConfig {
+  validateResources(req)
   const out: HostConfig = { ...hc }
   const rp = req.RestartPolicy
   if (rp?.Name !== undefined && rp.Name !== '') {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { InvalidArgumentError } from '../lib/errors.ts'
-import { readInRoot, resolveUser } from './user.ts'
+import { readInRoot, resolveGroupAdd, resolveUser } from './user.ts'
 
 describe('resolveUser', () => {
   let dir: string
@@ -24,6 +24,15 @@ describe('resolveUser', () => {
   })
   after(() => rm(dir, { recursive: true, force: true }))
 
+  it('resolves --group-add names and numbers', async () => {
+    assert.deepEqual(await resolveGroupAdd(root, ['staff', '29', '4242', 'staff']), [50, 29, 4242])
+    await assert.rejects(resolveGroupAdd(root, ['nosuch']), (err: unknown) => {
+      assert.ok(err instanceof InvalidArgumentError)
+      assert.match(err.message, /Unable to find group nosuch/)
+      return true
+    })
+    assert.deepEqual(await resolveGroupAdd(join(dir, 'no-rootfs'), ['7']), [7])
+  })
   it('defaults to root with its home', async () => {
     assert.deepEqual(await resolveUser(root, ''), { uid: 0, gid: 0, additionalGids: [10], home: '/root' })
   })

@@ -73,6 +73,22 @@ export async function resolveUser(rootfsPath: string, userSpec: string): Promise
   return { uid, gid, additionalGids, home: entry?.home || '/' }
 }
 
+/** Docker's --group-add: each a group name or gid from the rootfs's /etc/group, or a number
+ *  not listed there (runc GetAdditionalGroups). @throws InvalidArgumentError for an unknown name. */
+export async function resolveGroupAdd(rootfsPath: string, names: readonly string[]): Promise<number[]> {
+  if (names.length === 0) return []
+  const groups = parseGroup((await readInRoot(rootfsPath, '/etc/group')) ?? '')
+  const out = new Set<number>()
+  for (const raw of names) {
+    const name = raw.trim()
+    const g = groups.find((x) => x.name === name || String(x.gid) === name)
+    if (g !== undefined) out.add(g.gid)
+    else if (/^\d+$/.test(name)) out.add(checkId(name))
+    else throw new InvalidArgumentError(`Unable to find group ${name}: no matching entries in group file`)
+  }
+  return [...out]
+}
+
 export function parsePasswd(text: string): PasswdEntry[] {
   const out: PasswdEntry[] = []
   for (const line of text.split('\n')) {

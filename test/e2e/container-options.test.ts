@@ -3,6 +3,7 @@
 // conditions behave as Docker's.
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import { readlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
@@ -233,6 +234,22 @@ describe('container options', { skip }, () => {
     assert.equal(masked, '0')
     const priv = await run(['--privileged', 'busybox', 'sh', '-c', 'grep CapEff /proc/self/status'])
     assert.notEqual(priv, capsDefault)
+    // --privileged brings the host's devices (loop-control, for one), not its ptys; --device
+    // at the same path still wins.
+    const hostHas = existsSync('/dev/loop-control')
+    const privDev = await run([
+      '--privileged',
+      '--device',
+      '/dev/zero:/dev/null',
+      'busybox',
+      'sh',
+      '-c',
+      'ls /dev/loop-control 2>&1; ls /dev/pts | wc -l; head -c 3 /dev/null | wc -c',
+    ])
+    const [loop, pts, nulls] = privDev.split('\n')
+    if (hostHas) assert.equal(loop, '/dev/loop-control')
+    assert.ok(Number(pts) <= 2, `host ptys leaked: ${pts}`)
+    assert.equal(nulls?.trim(), '3', '/dev/null is /dev/zero as asked')
   })
 
   it('runs an init as pid 1 with --init', async () => {
