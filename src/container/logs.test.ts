@@ -2,13 +2,26 @@ import assert from 'node:assert/strict'
 import { appendFile, mkdtemp, rename, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, it } from 'node:test'
+import { describe, it, type TestContext } from 'node:test'
 import { type LogEntry, parseLine, parseTime, readLogs } from './logs.ts'
 
 async function collect(it: AsyncIterable<LogEntry[]>): Promise<string[]> {
   const out: string[] = []
   for await (const batch of it) for (const e of batch) out.push(`${e.stream}:${e.data.toString()}`)
   return out
+}
+
+/** A log with one line ("a") and a reader following it until `stop()`. */
+async function following(t: TestContext) {
+  const dir = await mkdtemp(join(tmpdir(), 'berth-logs-'))
+  t.after(() => rm(dir, { recursive: true, force: true }))
+  const path = join(dir, 'log')
+  await writeFile(path, '2026-01-01T00:00:01Z stdout F a\n')
+  let stop!: () => void
+  const stopped = new Promise<void>((r) => {
+    stop = r
+  })
+  return { path, stop, got: collect(readLogs(path, { follow: true, stopped })) }
 }
 
 describe('k8s-file logs', () => {
@@ -57,15 +70,7 @@ describe('k8s-file logs', () => {
   })
 
   it('follows new lines until the container stops', async (t) => {
-    const dir = await mkdtemp(join(tmpdir(), 'berth-logs-'))
-    t.after(() => rm(dir, { recursive: true, force: true }))
-    const path = join(dir, 'log')
-    await writeFile(path, '2026-01-01T00:00:01Z stdout F a\n')
-    let stop!: () => void
-    const stopped = new Promise<void>((r) => {
-      stop = r
-    })
-    const got = collect(readLogs(path, { follow: true, stopped }))
+    const { path, got, stop } = await following(t)
     await new Promise((r) => setTimeout(r, 50))
     await appendFile(path, '2026-01-01T00:00:02Z stdout F b\n')
     await new Promise((r) => setTimeout(r, 50))
@@ -75,15 +80,7 @@ describe('k8s-file logs', () => {
   })
 
   it('follows into the new file conmon renames over a full log (--log-size-max)', async (t) => {
-    const dir = await mkdtemp(join(tmpdir(), 'berth-logs-'))
-    t.after(() => rm(dir, { recursive: true, force: true }))
-    const path = join(dir, 'log')
-    await writeFile(path, '2026-01-01T00:00:01Z stdout F a\n')
-    let stop!: () => void
-    const stopped = new Promise<void>((r) => {
-      stop = r
-    })
-    const got = collect(readLogs(path, { follow: true, stopped }))
+    const { path, got, stop } = await following(t)
     await new Promise((r) => setTimeout(r, 50))
     // The last line of the old file and the rename come together, as from conmon.
     await appendFile(path, '2026-01-01T00:00:02Z stdout F b\n')

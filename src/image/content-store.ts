@@ -50,6 +50,21 @@ export class ContentStore {
     return this.#paths.blob(d)
   }
 
+  /** Moves a written, synced and closed ingest file into place under its digest, once the
+   *  digest is the one expected. */
+  async #commitFile(
+    tmp: string,
+    hash: Sha256Digester,
+    expected: Digest | undefined,
+  ): Promise<{ digest: Digest; size: number }> {
+    const digest = hash.digest()
+    if (expected !== undefined && digest !== expected) {
+      throw new InvalidArgumentError(`content digest mismatch: expected ${expected}, got ${digest}`)
+    }
+    await rename(tmp, this.path(digest))
+    return { digest, size: hash.size }
+  }
+
   async has(d: Digest): Promise<boolean> {
     try {
       await stat(this.path(d))
@@ -123,12 +138,7 @@ export class ContentStore {
         try {
           await fh.sync()
           await close()
-          const digest = hash.digest()
-          if (expected !== undefined && digest !== expected) {
-            throw new InvalidArgumentError(`content digest mismatch: expected ${expected}, got ${digest}`)
-          }
-          await rename(tmp, this.path(digest))
-          return { digest, size: hash.size }
+          return await this.#commitFile(tmp, hash, expected)
         } finally {
           await close().catch(() => undefined)
           await rm(tmp, { force: true })
@@ -190,12 +200,7 @@ export class ContentStore {
           while (await next());
           await sync()
           await close()
-          const digest = hash.digest()
-          if (expected !== undefined && digest !== expected) {
-            throw new InvalidArgumentError(`content digest mismatch: expected ${expected}, got ${digest}`)
-          }
-          await rename(tmp, this.path(digest))
-          return { digest, size: hash.size }
+          return await this.#commitFile(tmp, hash, expected)
         } finally {
           await close().catch(() => undefined)
           await rm(tmp, { force: true })
