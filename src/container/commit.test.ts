@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { mergeCommitConfig } from './commit.ts'
+import { mergeCommitConfig, runConfigOf } from './commit.ts'
 
 describe('mergeCommitConfig', () => {
   const ctr = {
@@ -12,6 +12,20 @@ describe('mergeCommitConfig', () => {
     Labels: { a: '1', b: '2' },
     ExposedPorts: { '80/tcp': {} },
   }
+
+  it('keeps an empty volume set out of the image config (dockerd: Volumes null)', () => {
+    const base = {
+      User: '',
+      Env: [],
+      Cmd: ['sh'],
+      Entrypoint: null,
+      WorkingDir: '',
+      Labels: {},
+      OnBuild: null,
+    }
+    assert.equal(runConfigOf({ ...base, Volumes: {} } as never).Volumes, undefined)
+    assert.deepEqual(runConfigOf({ ...base, Volumes: { '/data': {} } } as never).Volumes, { '/data': {} })
+  })
 
   it("takes the container's config when the request has none", () => {
     assert.deepEqual(mergeCommitConfig(undefined, ctr), ctr)

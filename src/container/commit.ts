@@ -94,7 +94,8 @@ export function runConfigOf(c: ContainerConfig): ImageRunConfig {
     OnBuild: c.OnBuild,
   }
   if (c.ExposedPorts) out.ExposedPorts = { ...c.ExposedPorts }
-  if (c.Volumes) out.Volumes = { ...c.Volumes }
+  // An empty set is no set: dockerd's committed image says `Volumes: null`, not `{}`.
+  if (c.Volumes && Object.keys(c.Volumes).length > 0) out.Volumes = { ...c.Volumes }
   if (c.StopSignal) out.StopSignal = c.StopSignal
   if (c.Shell) out.Shell = [...c.Shell]
   if (c.ArgsEscaped !== undefined) out.ArgsEscaped = c.ArgsEscaped
