@@ -93,6 +93,25 @@ describe('API conformance: images', { skip }, () => {
     assert.ok(!('ContainerConfig' in now))
   })
 
+  it('ImageInspect at v1.47 keeps ContainerConfig for Compose v1 only (it recreates with it)', async () => {
+    const compose = (
+      await s.app.inject({
+        method: 'GET',
+        url: '/v1.47/images/busybox/json',
+        headers: { 'user-agent': 'docker-compose/1.29.2 docker-py/5.0.3 Linux/6.1.0' },
+      })
+    ).json() as { ContainerConfig?: { Volumes: unknown } }
+    assert.equal(compose.ContainerConfig?.Volumes, null)
+    const docker = (
+      await s.app.inject({
+        method: 'GET',
+        url: '/v1.47/images/busybox/json',
+        headers: { 'user-agent': 'Docker-Client/28.2.2 (linux)' },
+      })
+    ).json() as object
+    assert.ok(!('ContainerConfig' in docker))
+  })
+
   it('ImageHistory; 404 for an unknown image', async () => {
     const rows = assertConforms(
       'ImageHistory',

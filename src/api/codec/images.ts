@@ -71,7 +71,12 @@ export function toImageConfig(c: Image['config']): Record<string, unknown> {
   }
 }
 
-export function toImageInspect(img: WithGraphDriver, version: string): Record<string, unknown> {
+/** `legacyContainerConfig`: send ContainerConfig at any version (for Compose v1, below). */
+export function toImageInspect(
+  img: WithGraphDriver,
+  version: string,
+  opts: { legacyContainerConfig?: boolean } = {},
+): Record<string, unknown> {
   const out: Record<string, unknown> = {
     Id: img.id,
     RepoTags: img.repoTags,
@@ -92,8 +97,10 @@ export function toImageInspect(img: WithGraphDriver, version: string): Record<st
   }
   if (compareVersions(version, '1.44') < 0) out.VirtualSize = img.size
   // Before 1.45 dockerd always sends ContainerConfig (zero-valued unless a commit recorded one;
-  // berth keeps none), and Compose v1 reads ContainerConfig.Volumes when it recreates a service.
-  if (compareVersions(version, '1.45') < 0) out.ContainerConfig = toImageConfig({})
+  // berth keeps none). Compose v1 reads ContainerConfig.Volumes when it recreates a service and
+  // fails with KeyError without it (as against Docker 25+): it gets the field at any version.
+  if (compareVersions(version, '1.45') < 0 || opts.legacyContainerConfig)
+    out.ContainerConfig = toImageConfig({})
   return out
 }
 

@@ -45,7 +45,11 @@ async function imageList(images: ImageServiceContract, req: ApiRequest): Promise
 }
 
 async function imageInspect(images: ImageServiceContract, req: ApiRequest): Promise<ApiReply> {
-  return json(toImageInspect(await images.resolve(req.params.name!), req.version))
+  // Compose v1 (Debian 12's docker-compose) says so in its User-Agent: "docker-compose/1.29.2 …".
+  const composeV1 = /^docker-compose\/1\./.test(String(req.headers['user-agent'] ?? ''))
+  return json(
+    toImageInspect(await images.resolve(req.params.name!), req.version, { legacyContainerConfig: composeV1 }),
+  )
 }
 
 async function imageHistory(images: ImageServiceContract, req: ApiRequest): Promise<ApiReply> {
