@@ -32,7 +32,7 @@ export async function dataUsage(
       .map((img) => ({
         ...toImageSummary(img, '1.47'),
         Containers: all.filter((c) => c.imageId === img.id).length,
-        SharedSize: 0,
+        SharedSize: usage.sharedSize[img.id] ?? 0,
       })),
     Containers: containerRows,
     // Docker's UsageData: bytes under the volume's data and how many containers reference it.

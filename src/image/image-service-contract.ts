@@ -124,8 +124,9 @@ export interface ImageServiceContract {
    *  order. `exclude` as in CommitRequest (their directories count as changed only when their
    *  mode differs). Read-only. @throws NotFoundError. */
   rootfsChanges(key: string, opts?: { exclude?: string[] }): Promise<RootfsChange[]>
-  /** Totals for /system/df and /info. */
-  usage(): Promise<{ images: number; layersSize: number }>
+  /** Totals for /system/df and /info; `sharedSize`: per image id, the bytes of its layers that
+   *  other images use too (Docker's SharedSize). */
+  usage(): Promise<{ images: number; layersSize: number; sharedSize: Record<string, number> }>
 
   /** Pulls `ref` from its registry ("name:tag", "name@digest"; a bare name pulls every tag).
    *  Yields docker's pull progress. The first message comes once the manifest and config are

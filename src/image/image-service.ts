@@ -183,8 +183,17 @@ export class ImageService implements ImageServiceContract {
     return imageLayerDirs(this.#core, imageId)
   }
 
-  async usage(): Promise<{ images: number; layersSize: number }> {
+  async usage(): Promise<{ images: number; layersSize: number; sharedSize: Record<string, number> }> {
     const layersSize = this.#core.layers.all().reduce((n, l) => n + l.size, 0)
-    return { images: this.#core.store.all().length, layersSize }
+    const images = this.#core.store.all()
+    const users = new Map<string, number>()
+    for (const img of images) for (const c of new Set(img.chainIds)) users.set(c, (users.get(c) ?? 0) + 1)
+    const sharedSize: Record<string, number> = {}
+    for (const img of images) {
+      sharedSize[img.id] = [...new Set(img.chainIds)]
+        .filter((c) => (users.get(c) ?? 0) > 1)
+        .reduce((n, c) => n + (this.#core.layers.get(c)?.size ?? 0), 0)
+    }
+    return { images: images.length, layersSize, sharedSize }
   }
 }

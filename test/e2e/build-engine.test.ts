@@ -440,6 +440,9 @@ describe('build engine', { skip }, () => {
     const listed = (await d.api('GET', '/images/json')).json().map((i: { Id: string }) => i.Id)
     assert.deepEqual(df.Images.map((i: { Id: string }) => i.Id).sort(), listed.sort())
     assert.ok((await d.api('GET', '/images/json?all=1')).json().length > listed.length)
+    // busybox's one layer is under every image built FROM it: shared, as `system df -v` shows.
+    const busybox = df.Images.find((i: { RepoTags: string[] }) => i.RepoTags.includes('busybox:latest'))
+    assert.ok(busybox.SharedSize > 0 && busybox.SharedSize <= busybox.Size, JSON.stringify(busybox))
     const regular = df.BuildCache.filter((b: { Type: string }) => b.Type === 'regular')
     assert.ok(regular.length >= 2, JSON.stringify(df.BuildCache))
     assert.ok(
