@@ -294,7 +294,7 @@ describe('ImageService', { skip }, () => {
     assert.deepEqual(await readdir(join(root, 'overlay/layers')), [])
     assert.deepEqual(await readdir(join(root, 'overlay/l')), [])
     assert.deepEqual(await readdir(join(root, 'image/content/blobs/sha256')), [])
-    assert.deepEqual(await svc.usage(), { images: 0, layersSize: 0 })
+    assert.deepEqual(await svc.usage(), { images: 0, layersSize: 0, sharedSize: {} })
   })
 
   it('drops crash leftovers at init', async () => {
