@@ -23,7 +23,8 @@ export interface UpdateRequest {
   RestartPolicy?: Partial<RestartPolicy>
 }
 
-const NUMERIC = [
+/** The numeric resource fields an update may set (0 or absent: unchanged). */
+export const UPDATE_NUMERIC_FIELDS = [
   'CpuShares',
   'Memory',
   'MemorySwap',
@@ -58,7 +59,7 @@ export function mergeUpdate(hc: HostConfig, req: UpdateRequest): HostConfig {
       throw new InvalidArgumentError('invalid restart policy: maximum retry count cannot be negative')
     out.RestartPolicy = { Name: rp.Name, MaximumRetryCount: rp.MaximumRetryCount ?? 0 }
   }
-  const set = (k: (typeof NUMERIC)[number]) => (req[k] ?? 0) !== 0
+  const set = (k: (typeof UPDATE_NUMERIC_FIELDS)[number]) => (req[k] ?? 0) !== 0
   if (set('CpuQuota') && hc.NanoCpus > 0 && !set('NanoCpus'))
     throw new InvalidArgumentError(
       'Conflicting options: CPU Quota cannot be updated as NanoCPUs has already been set',
@@ -75,7 +76,7 @@ export function mergeUpdate(hc: HostConfig, req: UpdateRequest): HostConfig {
     throw new InvalidArgumentError(
       'Memory limit should be smaller than already set memoryswap limit, update the memoryswap at the same time',
     )
-  for (const k of NUMERIC) if (set(k)) (out as Record<string, unknown>)[k] = req[k]
+  for (const k of UPDATE_NUMERIC_FIELDS) if (set(k)) (out as Record<string, unknown>)[k] = req[k]
   if (req.CpusetCpus) out.CpusetCpus = req.CpusetCpus
   if (req.CpusetMems) out.CpusetMems = req.CpusetMems
   if (req.PidsLimit !== undefined && req.PidsLimit !== null) out.PidsLimit = req.PidsLimit
@@ -94,7 +95,7 @@ export function mergeUpdate(hc: HostConfig, req: UpdateRequest): HostConfig {
 /** Whether the update touches the cgroup (else only the record changes). */
 export function changesResources(req: UpdateRequest): boolean {
   return (
-    NUMERIC.some((k) => (req[k] ?? 0) !== 0) ||
+    UPDATE_NUMERIC_FIELDS.some((k) => (req[k] ?? 0) !== 0) ||
     Boolean(req.CpusetCpus) ||
     Boolean(req.CpusetMems) ||
     (req.PidsLimit !== undefined && req.PidsLimit !== null)

@@ -50,6 +50,24 @@ export class ContentStore {
     return this.#paths.blob(d)
   }
 
+  /** A new file in the ingest directory, a close() that may be called more than once, discard(). */
+  async #openIngest(flags: 'wx' | 'wx+') {
+    const tmp = join(this.#paths.ingestDir, randomBytes(12).toString('hex'))
+    const fh = await open(tmp, flags, 0o644)
+    let closed = false
+    const close = async () => {
+      if (closed) return
+      closed = true
+      await fh.close()
+    }
+    /** Closes and removes the file (after a commit renamed it, only closes). */
+    const discard = async () => {
+      await close().catch(() => undefined)
+      await rm(tmp, { force: true })
+    }
+    return { tmp, fh, close, discard }
+  }
+
   /** Moves a written, synced and closed ingest file into place under its digest, once the
    *  digest is the one expected. */
   async #commitFile(
@@ -119,15 +137,8 @@ export class ContentStore {
   /** A blob written chunk by chunk (e.g. while the same bytes are being unpacked): nothing is
    *  visible until commit() has verified the digest; abort() (or a failed commit) keeps nothing. */
   async writer(): Promise<BlobWriter> {
-    const tmp = join(this.#paths.ingestDir, randomBytes(12).toString('hex'))
-    const fh = await open(tmp, 'wx', 0o644)
+    const { tmp, fh, close, discard } = await this.#openIngest('wx')
     const hash = new Sha256Digester()
-    let closed = false
-    const close = async () => {
-      if (closed) return
-      closed = true
-      await fh.close()
-    }
     return {
       write: async (chunk) => {
         hash.update(chunk)
@@ -140,14 +151,10 @@ export class ContentStore {
           await close()
           return await this.#commitFile(tmp, hash, expected)
         } finally {
-          await close().catch(() => undefined)
-          await rm(tmp, { force: true })
+          await discard()
         }
       },
-      abort: async () => {
-        await close().catch(() => undefined)
-        await rm(tmp, { force: true })
-      },
+      abort: discard,
     }
   }
 
@@ -156,15 +163,8 @@ export class ContentStore {
    *  garbage (a layer pull unpacks what a decompressor process wrote). Nothing is visible until
    *  commit() has verified the digest; abort() (or a failed commit) keeps nothing. */
   async fileWriter(): Promise<FileIngest> {
-    const tmp = join(this.#paths.ingestDir, randomBytes(12).toString('hex'))
-    const fh = await open(tmp, 'wx+', 0o644)
+    const { tmp, fh, close, discard } = await this.#openIngest('wx+')
     const hash = new Sha256Digester()
-    let closed = false
-    const close = async () => {
-      if (closed) return
-      closed = true
-      await fh.close()
-    }
     const ring = Array.from({ length: READ_RING }, () => Buffer.allocUnsafe(READ_CHUNK))
     let pos = 0
     let k = 0
@@ -202,14 +202,12 @@ export class ContentStore {
           await close()
           return await this.#commitFile(tmp, hash, expected)
         } finally {
-          await close().catch(() => undefined)
-          await rm(tmp, { force: true })
+          await discard()
         }
       },
       abort: async () => {
         await synced?.catch(() => undefined)
-        await close().catch(() => undefined)
-        await rm(tmp, { force: true })
+        await discard()
       },
     }
   }

@@ -1,17 +1,6 @@
 // Engine JSON → the container update request (POST /containers/{id}/update, ContainerUpdateRequest).
-import type { UpdateRequest } from '../../container/index.ts'
+import { UPDATE_NUMERIC_FIELDS, type UpdateRequest } from '../../container/index.ts'
 import { InvalidArgumentError } from '../../lib/errors.ts'
-
-const NUMBERS = [
-  'CpuShares',
-  'Memory',
-  'MemorySwap',
-  'MemoryReservation',
-  'NanoCpus',
-  'CpuPeriod',
-  'CpuQuota',
-  'BlkioWeight',
-] as const
 
 function typeError(field: string, want: string, v: unknown): InvalidArgumentError {
   return new InvalidArgumentError(
@@ -24,7 +13,7 @@ export function toUpdateRequest(body: unknown): UpdateRequest {
     throw new InvalidArgumentError('invalid JSON: the update body must be an object')
   const b = body as Record<string, unknown>
   const out: UpdateRequest = {}
-  for (const k of NUMBERS) {
+  for (const k of UPDATE_NUMERIC_FIELDS) {
     const v = b[k]
     if (v === undefined || v === null) continue
     if (typeof v !== 'number' || !Number.isInteger(v)) throw typeError(k, 'int64', v)
