@@ -201,6 +201,8 @@ async function main(): Promise<void> {
     daemonPids: () => (daemon?.pid ? [daemon.pid] : pidsOf('node')),
   }
   const rows: Array<[string, string, string]> = []
+  // The OCI runtime berthd chose (crun where installed; BERTH_TEST_RUNTIME=runc for the other).
+  const runtimeName = String(JSON.parse((await api(socket, 'GET', '/info')).body).DefaultRuntime)
   try {
     await new Promise((r) => setTimeout(r, SETTLE_MS)) // idle: the import's request is over
     const fresh = berth.daemonPids().reduce((sum, p) => sum + rssKb(p), 0) / 1024
@@ -326,7 +328,7 @@ async function main(): Promise<void> {
   const md = `# Benchmarks
 
 Measured by \`node bench/run.ts\` (medians of ${RUNS} runs after 2 warm-ups where a latency is
-timed), which starts its own berthd (runc through conmon, overlayfs) on a temporary data root,
+timed), which starts its own berthd (${runtimeName} through conmon, overlayfs) on a temporary data root,
 imports busybox from the host's busybox-static and drives it through the bundled \`berth\`
 CLI, the real \`docker\` CLI (DOCKER_HOST pointed at berthd) and raw API calls.
 

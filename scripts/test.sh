@@ -9,3 +9,5 @@ export PATH="$(dirname "$NODE_BIN"):$PATH"
 echo "== typecheck"; npx tsc -p tsconfig.json
 echo "== lint"; npx biome check src test bench scripts
 echo "== tests"; "$NODE_BIN" scripts/run-tests.mjs all
+# berthd drives crun where it is installed; the end-to-end tests run once more under runc.
+echo "== end-to-end tests under runc"; BERTH_TEST_RUNTIME=runc "$NODE_BIN" scripts/run-tests.mjs e2e

@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict'
-import { mkdir, mkdtemp, rm, symlink } from 'node:fs/promises'
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
+import { nullLogger } from '../lib/log.ts'
+import type { VolumeService } from '../volume/index.ts'
 import { hostPathOf, resolveInContainer } from './container-paths.ts'
-import { ociMounts, parseApiMount, parseBind } from './mounts.ts'
+import { mountAll, ociMounts, parseApiMount, parseBind, setMountPoints } from './mounts.ts'
+import type { ContainerRecord } from './types.ts'
 
 describe('parseBind', () => {
   it('parses binds and named volumes as Docker shows them', () => {
@@ -86,6 +89,23 @@ describe('parseApiMount', () => {
     })
   })
 
+  it('gives a read-only file bind no "rro" (a file has no submounts)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'berth-mounts-'))
+    try {
+      await writeFile(join(dir, 'f'), 'x')
+      const file = await parseApiMount({ Type: 'bind', Source: join(dir, 'f'), Target: '/f', ReadOnly: true })
+      const directory = await parseApiMount({ Type: 'bind', Source: dir, Target: '/d', ReadOnly: true })
+      const rec = { id: 'c1' } as unknown as ContainerRecord
+      setMountPoints(rec, [file, directory])
+      await mountAll(rec, dir, { volumes: {} as VolumeService, log: nullLogger })
+      const [f, d] = ociMounts([file, directory])
+      assert.deepEqual(f?.options, ['rbind', 'ro', 'rprivate'])
+      assert.deepEqual(d?.options, ['rbind', 'ro', 'rro', 'rprivate'])
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+
   it('maps bind recursion modes and validates them as moby does', async () => {
     const bind = (BindOptions: Record<string, unknown>, ReadOnly = true) =>
       parseApiMount({ Type: 'bind', Source: '/tmp', Target: '/b', ReadOnly, BindOptions })
@@ -94,7 +114,7 @@ describe('parseApiMount', () => {
     assert.deepEqual(await opts({}, false), ['rbind', 'rw', 'rprivate'])
     assert.deepEqual(await opts({ ReadOnlyNonRecursive: true }), ['rbind', 'ro', 'rprivate'])
     assert.deepEqual(await opts({ ReadOnlyForceRecursive: true }), ['rbind', 'ro', 'rro', 'rprivate'])
-    assert.deepEqual(await opts({ NonRecursive: true }, false), ['bind', 'rw', 'rprivate'])
+    assert.deepEqual(await opts({ NonRecursive: true }, false), ['bind', 'rw', 'private'])
     await assert.rejects(bind({ ReadOnlyNonRecursive: true }, false), /requires 'ReadOnly'/)
     await assert.rejects(
       bind({ ReadOnlyForceRecursive: true, ReadOnlyNonRecursive: true }),

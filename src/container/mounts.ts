@@ -43,6 +43,8 @@ export type BindRecursive = 'enabled' | 'disabled' | 'writable' | 'readonly'
 
 /** Host paths of mounted volume subpaths, resolved at every start (never persisted). */
 const subpathSources = new WeakMap<MountPoint, string>()
+/** Bind mounts whose source is not a directory (seen by mountAll): no submounts, so no "rro". */
+const fileSources = new WeakSet<MountPoint>()
 
 const PROPAGATIONS = new Set(['private', 'rprivate', 'shared', 'rshared', 'slave', 'rslave'])
 const ANONYMOUS_OK = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/
@@ -351,7 +353,9 @@ export async function mountAll(
   try {
     for (const mp of mps) {
       if (mp.type === 'bind') {
-        await stat(mp.source).catch(() => mkdir(mp.source, { recursive: true }))
+        const st = await stat(mp.source).catch(() => undefined)
+        if (st === undefined) await mkdir(mp.source, { recursive: true })
+        else if (!st.isDirectory()) fileSources.add(mp)
         continue
       }
       if (mp.type !== 'volume' || !mp.name) continue
@@ -446,9 +450,14 @@ export function ociMounts(mps: MountPoint[]): OciMount[] {
       }
       const recursive = mp.bindRecursive ?? 'enabled'
       const options = [recursive === 'disabled' ? 'bind' : 'rbind', mp.rw ? 'rw' : 'ro']
-      // Recursive read-only (mount_setattr through runc's "rro") unless asked to leave submounts.
-      if (!mp.rw && (recursive === 'enabled' || recursive === 'readonly')) options.push('rro')
-      options.push(mp.propagation || 'rprivate')
+      // Recursive read-only (mount_setattr through the runtime's "rro") unless asked to leave
+      // submounts; a file has none (and crun 1.8 fails "rro" on a file).
+      if (!mp.rw && (recursive === 'enabled' || recursive === 'readonly') && !fileSources.has(mp))
+        options.push('rro')
+      // A non-recursive bind has no submounts, so its propagation needs no recursion either (crun
+      // would take the "r" of "rprivate" as making the bind itself recursive).
+      const propagation = mp.propagation || 'rprivate'
+      options.push(recursive === 'disabled' ? propagation.replace(/^r/, '') : propagation)
       const source =
         mp.subpath === undefined ? mp.source : (subpathSources.get(mp) ?? join(mp.source, mp.subpath))
       return { destination: mp.destination, type: 'bind', source, options }

@@ -16,6 +16,7 @@ export interface DaemonConfig {
   execRoot: string
   pidfile: string
   logLevel: LogLevel
+  /** '' lets berthd choose (daemon/runtime-choice.ts). */
   defaultRuntime: string
   runtimes: Record<string, { path: string; runtimeArgs?: string[] }>
   group?: string
@@ -48,7 +49,7 @@ export const DEFAULTS: DaemonConfig = {
   execRoot: '/run/berth',
   pidfile: '/run/berth.pid',
   logLevel: 'info',
-  defaultRuntime: 'runc',
+  defaultRuntime: '',
   runtimes: {},
   insecureRegistries: [],
   registryMirrors: [],
@@ -74,7 +75,7 @@ Options:
       --mtu int                 Set the containers network MTU
       --config-file string      Daemon configuration file
       --data-root string        Root directory of persistent state (default "/var/lib/berth")
-      --default-runtime string  Default OCI runtime for containers (default "runc")
+      --default-runtime string  Default OCI runtime for containers (default: crun where installed, else runc)
       --exec-root string        Root directory for execution state files (default "/run/berth")
   -H, --host list               Daemon socket(s) to connect to (default unix:///run/berth.sock)
       --insecure-registry list  Enable insecure registry communication

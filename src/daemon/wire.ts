@@ -9,16 +9,22 @@ import type { Logger } from '../lib/log.ts'
 import { DEFAULT_POOLS, LinuxKernel, parseAddressPool } from '../network/index.ts'
 import { ConmonRuntime } from '../runtime/index.ts'
 import type { DaemonConfig } from './config.ts'
+import { chooseRuntime } from './runtime-choice.ts'
 import { buildServices, readHostFacts, type Services } from './services.ts'
 
 export async function wire(cfg: DaemonConfig, log: Logger): Promise<Services> {
   await mkdir(cfg.dataRoot, { recursive: true, mode: 0o710 })
   await mkdir(cfg.execRoot, { recursive: true, mode: 0o700 })
   const host = await readHostFacts()
+  const runtimeName = await chooseRuntime({
+    dataRoot: cfg.dataRoot,
+    configured: cfg.defaultRuntime,
+    crunInstalled: existsSync(findBinary('crun')),
+  })
   const runtime = new ConmonRuntime({
     conmonPath: findBinary('conmon'),
-    runtimePath: cfg.runtimes[cfg.defaultRuntime]?.path ?? findBinary(cfg.defaultRuntime),
-    runtimeName: cfg.defaultRuntime,
+    runtimePath: cfg.runtimes[runtimeName]?.path ?? findBinary(runtimeName),
+    runtimeName,
     stateRoot: join(cfg.execRoot, 'runtime'),
     execRoot: join(cfg.execRoot, 'conmon'),
     log,
@@ -47,7 +53,7 @@ export async function wire(cfg: DaemonConfig, log: Logger): Promise<Services> {
       cgroupVersion: host.cgroupVersion,
       cgroupDriver: 'cgroupfs',
       runtimes: { ...runtimes, ...cfg.runtimes },
-      defaultRuntime: cfg.defaultRuntime,
+      defaultRuntime: runtimeName,
       daemonId: await daemonId(cfg.dataRoot),
       securityOptions: ['name=seccomp,profile=builtin'],
       warnings: [],

@@ -1,5 +1,5 @@
 // Exec sessions under conmon (`conmon --exec --exec-process-spec`), for those that need it: with
-// a terminal (conmon holds the pty master) or under crun; runc runs the others (runc-exec.ts).
+// a terminal (conmon holds the pty master); runc and crun run the others (direct-exec.ts).
 // One conmon per session, in its own directory, so that its exit file (named after the
 // container, HOST-NOTES) cannot collide with another session's. conmon reports on the sync
 // pipe first the pid, then the exit code. Output goes to the session's k8s-file log; stdin

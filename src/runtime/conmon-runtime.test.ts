@@ -7,6 +7,7 @@ import { run } from '../lib/exec.ts'
 import { nullLogger } from '../lib/log.ts'
 import { removeCgroup } from './cgroups.ts'
 import { ConmonRuntime } from './conmon-runtime.ts'
+import { isAlive } from './process-util.ts'
 import { runtimeSuite, type SuiteProgram, waitExit } from './runtime.suite.ts'
 import { makeBusyboxRoot, realRuntimeSkipReason, removeDir, writeMinimalBundle } from './test-bundle.ts'
 
@@ -59,6 +60,27 @@ async function makeHarness(runtimeName: keyof typeof RUNTIMES) {
   }
 }
 
+/** start() through the exec fifo: the process runs, a second start is a conflict, a deleted
+ *  container is unknown, and a container whose init died is not started. */
+async function startsOnce(h: Awaited<ReturnType<typeof makeHarness>>): Promise<void> {
+  const id = h.newId()
+  const { pid } = await h.runtime.create(id, await h.prepare(id, { kind: 'sleep' }))
+  await h.runtime.start(id)
+  assert.deepEqual(await h.runtime.state(id), { status: 'running', pid })
+  await assert.rejects(
+    h.runtime.start(id),
+    (e) => e instanceof ConflictError && /already running/.test(e.message),
+  )
+  await h.runtime.delete(id, { force: true })
+  await assert.rejects(h.runtime.start(id), NotFoundError)
+  const dead = h.newId()
+  const created = await h.runtime.create(dead, await h.prepare(dead, { kind: 'sleep' }))
+  process.kill(created.pid, 'SIGKILL')
+  while (await isAlive(created.pid)) await new Promise((r) => setTimeout(r, 5))
+  await assert.rejects(h.runtime.start(dead), /container process is already dead|has stopped/)
+  await h.runtime.delete(dead, { force: true })
+}
+
 for (const name of ['runc', 'crun'] as const) {
   const skip = await realRuntimeSkipReason([CONMON, RUNTIMES[name]])
   runtimeSuite(`conmon+${name}`, () => makeHarness(name), { skip })
@@ -105,22 +127,7 @@ describe('ConmonRuntime with runc', { skip: await realRuntimeSkipReason([CONMON,
     assert.ok(best < 1000, `took ${best} ms`)
   })
 
-  it('starts through the exec fifo as runc does: once, and not after init died', async () => {
-    const id = h.newId()
-    const { pid } = await h.runtime.create(id, await h.prepare(id, { kind: 'sleep' }))
-    await h.runtime.start(id)
-    assert.deepEqual(await h.runtime.state(id), { status: 'running', pid })
-    await assert.rejects(
-      h.runtime.start(id),
-      (e) => e instanceof ConflictError && /already running/.test(e.message),
-    )
-    await h.runtime.delete(id, { force: true })
-    await assert.rejects(h.runtime.start(id), NotFoundError)
-    const dead = h.newId()
-    const created = await h.runtime.create(dead, await h.prepare(dead, { kind: 'sleep' }))
-    process.kill(created.pid, 'SIGKILL')
-    await assert.rejects(h.runtime.start(dead), /container process is already dead|has stopped/)
-  })
+  it('starts through the exec fifo as runc does: once, and not after init died', () => startsOnce(h))
 
   it('deletes a stopped container without runc: no state, no cgroups left', async () => {
     const id = h.newId()
@@ -194,5 +201,33 @@ describe('ConmonRuntime with runc', { skip: await realRuntimeSkipReason([CONMON,
     assert.ok(Array.isArray(JSON.parse(res.stdout || '[]') ?? []))
     const leftovers = await readdir(join(h.dir, 'exec'))
     assert.ok(leftovers.includes('exits'))
+  })
+})
+
+describe('ConmonRuntime with crun', { skip: await realRuntimeSkipReason([CONMON, RUNTIMES.crun]) }, () => {
+  let h: Awaited<ReturnType<typeof makeHarness>>
+  before(async () => {
+    h = await makeHarness('crun')
+  })
+  after(() => h?.cleanup())
+
+  it('starts through the exec fifo as crun does: once, and not after init died', () => startsOnce(h))
+
+  it('deletes a stopped container without crun: no state, no cgroups left', async () => {
+    const id = h.newId()
+    await h.runtime.create(id, await h.prepare(id, { kind: 'exit', code: 0 }))
+    const exited = waitExit(h.runtime, id)
+    await h.runtime.start(id)
+    await exited
+    const status = JSON.parse(await readFile(join(h.dir, 'state', id, 'status'), 'utf8'))
+    // The pids hierarchy: v1 and hybrid hosts' own, or the v2 root.
+    const v1 = join('/sys/fs/cgroup/pids', status['cgroup-path'])
+    const cgroup = (await stat(v1).catch(() => undefined))
+      ? v1
+      : join('/sys/fs/cgroup', status['cgroup-path'])
+    await stat(cgroup)
+    await h.runtime.delete(id)
+    await assert.rejects(stat(join(h.dir, 'state', id)), /ENOENT/)
+    await assert.rejects(stat(cgroup), /ENOENT/, cgroup)
   })
 })

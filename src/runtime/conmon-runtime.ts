@@ -2,6 +2,7 @@
 // keeps the container's stdio, logs (k8s-file), exit code and attach socket, so containers outlive
 // berthd. This adapter holds no container state of its own: everything is on disk (see
 // conmon-paths.ts) or in the OCI runtime's state root. It does not write config.json.
+import { randomBytes } from 'node:crypto'
 import { constants } from 'node:fs'
 import { access, mkdir, open, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises'
 import { isAbsolute, join } from 'node:path'
@@ -23,10 +24,11 @@ import { type CgroupVersion, detectCgroups, removeCgroup } from './cgroups.ts'
 import { conmonCreateArgs } from './conmon-args.ts'
 import { startConmonExec } from './conmon-exec.ts'
 import { type ConmonPaths, conmonPaths, isSafeId } from './conmon-paths.ts'
+import { crunDeleteStopped, crunStartViaExecFifo } from './crun-direct.ts'
+import { startDirectExec } from './direct-exec.ts'
 import { ExitWatcher } from './exit-watcher.ts'
 import { isAlive, readPidFile, waitGone } from './process-util.ts'
 import { deleteStopped, startViaExecFifo } from './runc-direct.ts'
-import { startRuncExec } from './runc-exec.ts'
 import type {
   CreateOptions,
   ExecOptions,
@@ -122,10 +124,13 @@ export class ConmonRuntime implements Runtime {
 
   async start(id: string): Promise<void> {
     checkId(id)
-    // runc's start is reading its exec fifo: done here, without a runc process (runc-direct.ts).
-    // It needs the init pid (to notice an init that dies first); without one, runc does it.
+    // runc's start is reading its exec fifo, crun's writing to it: done here, without a runtime
+    // process (runc-direct.ts, crun-direct.ts). runc's needs the init pid (to notice an init that
+    // dies first); without one, runc does it.
+    const stateDir = join(this.#o.stateRoot, id)
+    if (this.#o.runtimeName === 'crun') return crunStartViaExecFifo(stateDir)
     const initPid = this.#o.runtimeName === 'runc' ? await readPidFile(this.#paths(id).pidFile) : undefined
-    if (initPid !== undefined) return startViaExecFifo(join(this.#o.stateRoot, id), initPid)
+    if (initPid !== undefined) return startViaExecFifo(stateDir, initPid)
     await this.#runtimeOrThrow(id, ['start', id])
   }
 
@@ -148,10 +153,12 @@ export class ConmonRuntime implements Runtime {
   async update(id: string, resources: Record<string, unknown>): Promise<void> {
     checkId(id)
     const runtimePath = await this.#setup()
-    const res = await run(runtimePath, ['--root', this.#o.stateRoot, 'update', '--resources', '-', id], {
-      input: JSON.stringify(resources),
+    // From a file: crun opens /dev/stdin for "-", which fails on the socket Node gives a child.
+    const file = join(this.#o.execRoot, `update-${id}-${randomBytes(4).toString('hex')}.json`)
+    await writeFile(file, JSON.stringify(resources), { mode: 0o600 })
+    const res = await run(runtimePath, ['--root', this.#o.stateRoot, 'update', '--resources', file, id], {
       allowFailure: true,
-    })
+    }).finally(() => rm(file, { force: true }))
     if (res.code === 0) return
     if (!(await this.#known(id))) throw new NotFoundError(`no such container: ${id}`)
     throw new InternalError(runtimeMessage(res.stderr) || `${this.name} update failed (exit ${res.code})`)
@@ -162,9 +169,14 @@ export class ConmonRuntime implements Runtime {
     const p = this.#paths(id)
     const [known, hasDir] = await Promise.all([this.#known(id), exists(p.dir)])
     if (!known && !hasDir && !(await exists(p.exitFile))) return // fast path: `run` deletes before create
-    // A plainly stopped runc container is deleted without a runc process (runc-direct.ts).
+    // A plainly stopped container is deleted without a runtime process (runc-direct.ts,
+    // crun-direct.ts).
+    const stateDir = join(this.#o.stateRoot, id)
+    const name = this.#o.runtimeName
     const direct =
-      known && this.#o.runtimeName === 'runc' && (await deleteStopped(join(this.#o.stateRoot, id)))
+      known &&
+      ((name === 'runc' && (await deleteStopped(stateDir))) ||
+        (name === 'crun' && (await crunDeleteStopped(stateDir))))
     if (known && !direct) {
       const runtimePath = await this.#setup()
       const args = ['delete', ...(opts.force ? ['--force'] : []), id]
@@ -284,8 +296,11 @@ export class ConmonRuntime implements Runtime {
       containerDir: this.#paths(id).dir,
       log: this.#o.log,
     }
-    // Without a terminal, runc runs the session itself, as berthd's child (runc-exec.ts).
-    if (!opts.tty && this.#o.runtimeName === 'runc') return startRuncExec(ctx, id, execId, opts)
+    // Without a terminal, the runtime runs the session itself, as berthd's child (direct-exec.ts).
+    // crun's exec joins the v1 hierarchies on a hybrid host too: it goes without the wrapper.
+    const { runtimeName, runtimePath } = this.#o
+    if (!opts.tty && (runtimeName === 'runc' || runtimeName === 'crun'))
+      return startDirectExec({ ...ctx, runtimePath, runtimeName }, id, execId, opts)
     return startConmonExec(ctx, id, execId, opts)
   }
 

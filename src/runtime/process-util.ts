@@ -2,7 +2,7 @@
 // conmon's daemon half is reparented and may never be reaped), read a pid file, wait for exit.
 import { readFile } from 'node:fs/promises'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { isNotFound } from '../lib/errors.ts'
+import { errnoOf, isNotFound } from '../lib/errors.ts'
 
 /** The pid in `path`, or undefined if the file is missing or holds no positive integer. */
 export async function readPidFile(path: string): Promise<number | undefined> {
@@ -23,7 +23,8 @@ export async function isAlive(pid: number): Promise<boolean> {
     const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3)
     return state !== 'Z' && state !== 'X'
   } catch (err) {
-    if (isNotFound(err)) return false
+    // ESRCH: the process went away while its stat file was being read.
+    if (isNotFound(err) || errnoOf(err) === 'ESRCH') return false
     throw err
   }
 }
@@ -42,4 +43,21 @@ export async function waitGone(pid: number, timeoutMs: number): Promise<void> {
     }
     await sleep(5)
   }
+}
+
+/** The start time (clock ticks after boot, /proc/<pid>/stat field 22) of a live, non-zombie
+ *  process; undefined when it is gone. runc and crun record it to spot pid reuse. */
+export async function processStart(pid: number): Promise<number | undefined> {
+  let text: string
+  try {
+    text = await readFile(`/proc/${pid}/stat`, 'utf8')
+  } catch {
+    // No such process.
+    return undefined
+  }
+  // Fields after the command name (which may contain spaces and parentheses).
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ')
+  if (fields[0] === 'Z' || fields[0] === 'X') return undefined
+  const start = Number(fields[19])
+  return Number.isSafeInteger(start) ? start : undefined
 }

@@ -12,6 +12,7 @@ import { readdir, readFile, rm, rmdir, stat, unlink } from 'node:fs/promises'
 import { Socket } from 'node:net'
 import { join } from 'node:path'
 import { ConflictError, errnoOf, InternalError, isNotFound, NotFoundError } from '../lib/errors.ts'
+import { processStart } from './process-util.ts'
 
 /** How often start() checks that runc init is still alive while it waits (runc: 100 ms). */
 const LIVENESS_INTERVAL_MS = 100
@@ -129,23 +130,6 @@ async function removeCgroupTree(dir: string): Promise<boolean> {
   } catch (err) {
     return isNotFound(err)
   }
-}
-
-/** The start time (clock ticks after boot, /proc/<pid>/stat field 22) of a live, non-zombie
- *  process; undefined when it is gone. runc matches it against state.json to spot pid reuse. */
-async function processStart(pid: number): Promise<number | undefined> {
-  let text: string
-  try {
-    text = await readFile(`/proc/${pid}/stat`, 'utf8')
-  } catch {
-    // No such process.
-    return undefined
-  }
-  // Fields after the command name (which may contain spaces and parentheses).
-  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ')
-  if (fields[0] === 'Z' || fields[0] === 'X') return undefined
-  const start = Number(fields[19])
-  return Number.isSafeInteger(start) ? start : undefined
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -12,11 +12,17 @@ describe('runtimeMessage', () => {
       'runc create failed: unable to start container process: exec: "nosuch": executable file not found in $PATH',
     )
   })
-  it("keeps crun's plain lines", () => {
+  it("puts crun's plain lines in runc's words (the docker CLI's exit codes depend on them)", () => {
     assert.equal(
       runtimeMessage('Error: executable file `nosuch` not found in $PATH: No such file or directory\n'),
-      'executable file `nosuch` not found in $PATH: No such file or directory',
+      'unable to start container process: exec: "nosuch": executable file not found in $PATH',
     )
+    assert.equal(
+      runtimeMessage('executable file `/no/cmd` not found in $PATH: No such file or directory'),
+      'unable to start container process: exec: "/no/cmd": stat /no/cmd: no such file or directory',
+    )
+    assert.equal(runtimeMessage('open executable: Permission denied'), 'open executable: permission denied')
+    assert.equal(runtimeMessage('container `x` is not running'), 'container `x` is not running')
   })
   it('parses unquoted values', () => {
     assert.deepEqual(parseLogfmtMessage('level=error msg=boom'), { level: 'error', msg: 'boom' })

@@ -14,9 +14,28 @@ export function runtimeMessage(output: string): string {
         messages.push(logfmt.msg)
       continue
     }
-    messages.push(line.replace(/^Error:\s*/, ''))
+    messages.push(goWording(line.replace(/^Error:\s*/, '')))
   }
   return messages.join(': ')
+}
+
+/** strerror(3) texts as crun prints them; Go (runc, dockerd) writes them in lower case. */
+const STRERROR =
+  /No such file or directory|Permission denied|Not a directory|Is a directory|Operation not permitted|Exec format error|Read-only file system|No such device or address|File exists|Invalid argument/g
+
+/** A plain (crun) line in the words runc and dockerd use, which clients match on: the docker CLI
+ *  derives exit codes 127 and 126 from "executable file not found", "no such file or directory"
+ *  and "permission denied", in lower case. */
+function goWording(line: string): string {
+  const missing = /^executable file `(.+)` not found in \$PATH: No such file or directory$/.exec(line)
+  if (missing) {
+    const name = missing[1] ?? ''
+    // runc looks a path up with stat and a bare name in $PATH.
+    return name.includes('/')
+      ? `unable to start container process: exec: "${name}": stat ${name}: no such file or directory`
+      : `unable to start container process: exec: "${name}": executable file not found in $PATH`
+  }
+  return line.replace(STRERROR, (m) => m.toLowerCase())
 }
 
 /** `time="…" level=error msg="a \"quoted\" text"` → { level, msg }; undefined if not logfmt. */

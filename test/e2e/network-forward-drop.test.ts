@@ -14,7 +14,14 @@ import { request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { e2eSkipReason, REPO, runProcess, sleep } from '../support/daemon.ts'
+import {
+  deleteLeftoverContainers,
+  e2eSkipReason,
+  REPO,
+  runProcess,
+  sleep,
+  testRuntimeArgs,
+} from '../support/daemon.ts'
 
 const skip = e2eSkipReason() ?? (existsSync('/usr/sbin/iptables') ? undefined : 'needs iptables')
 
@@ -55,6 +62,7 @@ class NsDaemon {
       join(this.dir, 'berthd.pid'),
       '--log-level',
       'debug',
+      ...testRuntimeArgs(),
       '-b',
       this.bridge,
       '--nft-table',
@@ -142,12 +150,7 @@ class NsDaemon {
    *  it), the directories. Safe to call after a failure. */
   async cleanup(): Promise<void> {
     await this.stopDaemon()
-    const runtimeRoot = join(this.dir, 'exec', 'runtime')
-    if (existsSync(runtimeRoot)) {
-      const list = spawnSync('runc', ['--root', runtimeRoot, 'list', '-q'], { encoding: 'utf8' })
-      for (const id of list.stdout.split('\n').filter(Boolean))
-        spawnSync('runc', ['--root', runtimeRoot, 'delete', '-f', id])
-    }
+    if (this.dir) deleteLeftoverContainers(this.dir)
     if (existsSync(`/run/netns/${this.ns}`)) spawnSync('ip', ['netns', 'del', this.ns])
     if (!this.dir) return
     const mounts = (await readFile('/proc/self/mountinfo', 'utf8'))

@@ -11,6 +11,8 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 
 export const REPO = resolve(import.meta.dirname, '../..')
+/** The OCI runtime the test daemons use (BERTH_TEST_RUNTIME), else berthd's default. */
+const TEST_RUNTIME = process.env.BERTH_TEST_RUNTIME ?? ''
 const NODE = process.execPath
 
 export interface RunResult {
@@ -104,6 +106,7 @@ export class TestDaemon {
         '--log-level',
         'debug',
         ...this.networkArgs(),
+        ...this.runtimeArgs(),
         ...this.extraArgs,
       ],
       {
@@ -130,6 +133,11 @@ export class TestDaemon {
       args.push('--default-address-pool', `base=10.${this.poolOctet}.0.0/16,size=24`)
     if (!this.extraArgs.includes('--dns')) args.push('--dns', '127.0.0.1')
     return args
+  }
+
+  /** BERTH_TEST_RUNTIME (runc or crun) runs the suite under another OCI runtime. */
+  runtimeArgs(): string[] {
+    return this.extraArgs.includes('--default-runtime') ? [] : testRuntimeArgs()
   }
 
   /** Bridges this daemon made: its default one and those of its networks' records. */
@@ -302,14 +310,30 @@ function cleanupNetwork(bridges: string[], table: string): string[] {
   return found
 }
 
+/** `--default-runtime <BERTH_TEST_RUNTIME>` when the suite is asked to run under one runtime. */
+export function testRuntimeArgs(): string[] {
+  return TEST_RUNTIME ? ['--default-runtime', TEST_RUNTIME] : []
+}
+
+/** Force-deletes the containers a daemon rooted at `dir` (data/, exec/) left running, with the
+ *  runtime it recorded (daemon/runtime-choice.ts), through berth's crun wrapper on hybrid hosts. */
+export function deleteLeftoverContainers(dir: string): void {
+  const runtimeRoot = join(dir, 'exec', 'runtime')
+  if (!existsSync(runtimeRoot)) return
+  let runtime = 'runc'
+  try {
+    runtime = readFileSync(join(dir, 'data', 'runtime'), 'utf8').trim() || 'runc'
+  } catch {}
+  const wrapper = join(dir, 'exec', 'conmon', 'crun-hybrid')
+  if (runtime === 'crun' && existsSync(wrapper)) runtime = wrapper
+  const list = spawnSync(runtime, ['--root', runtimeRoot, 'list', '-q'], { encoding: 'utf8' })
+  for (const id of (list.stdout ?? '').split('\n').filter(Boolean))
+    spawnSync(runtime, ['--root', runtimeRoot, 'delete', '-f', id])
+}
+
 /** Kills leftover monitors and containers under `dir`, unmounts everything below it, removes it. */
 async function cleanupRoots(dir: string): Promise<void> {
-  const runtimeRoot = join(dir, 'exec', 'runtime')
-  if (existsSync(runtimeRoot)) {
-    const list = spawnSync('runc', ['--root', runtimeRoot, 'list', '-q'], { encoding: 'utf8' })
-    for (const id of list.stdout.split('\n').filter(Boolean))
-      spawnSync('runc', ['--root', runtimeRoot, 'delete', '-f', id])
-  }
+  deleteLeftoverContainers(dir)
   const mounts = (await readFile('/proc/self/mountinfo', 'utf8'))
     .split('\n')
     .map((l) => l.split(' ')[4] ?? '')

@@ -1,17 +1,18 @@
-// Exec sessions without a terminal, run as `runc exec` children of berthd (as containerd's shim
-// does) instead of under a conmon: the process's stdout and stderr come back on pipes, its exit
-// code is runc's. A session needs no monitor to outlive berthd: Docker does not keep exec
-// sessions across a daemon restart either. Terminal sessions stay with conmon (conmon-exec.ts),
-// which holds the pty master.
+// Exec sessions without a terminal, run as `runc exec` / `crun exec` children of berthd (as
+// containerd's shim does) instead of under a conmon: the process's stdout and stderr come back on
+// pipes, its exit code is the runtime's. A session needs no monitor to outlive berthd: Docker does
+// not keep exec sessions across a daemon restart either. Terminal sessions stay with conmon
+// (conmon-exec.ts), which holds the pty master. Both runtimes take the same arguments here.
 //
 //   <execRoot>/<id>/x/<execId>/         the session's directory (removed once it has ended)
-//   ├── process.json                    runc exec --process
-//   ├── pid                             runc exec --pid-file: written once the process runs
-//   └── runc.log                        runc's own messages (--log), for a failed start
+//   ├── process.json                    <runtime> exec --process
+//   ├── pid                             <runtime> exec --pid-file: written once the process runs
+//   └── runtime.log                     the runtime's own messages (--log), for a failed start
 import { type FSWatcher, watch } from 'node:fs'
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { PassThrough, type Readable } from 'node:stream'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { ConflictError, InternalError, messageOf } from '../lib/errors.ts'
 import { start as spawnChild } from '../lib/exec.ts'
 import type { Logger } from '../lib/log.ts'
@@ -20,8 +21,11 @@ import { readPidFile } from './process-util.ts'
 import type { ExecOptions, ExecProcess } from './runtime.ts'
 import { runtimeMessage } from './runtime-errors.ts'
 
-export interface RuncExecContext {
+export interface DirectExecContext {
+  /** runc or crun: the binary itself (on hybrid hosts crun's exec needs no wrapper). */
   runtimePath: string
+  /** For messages: `runc` or `crun`. */
+  runtimeName: string
   stateRoot: string
   /** `<execRoot>/<id>`: the container's conmon directory (sessions live below it). */
   containerDir: string
@@ -29,14 +33,14 @@ export interface RuncExecContext {
 }
 
 /** Starts `opts.process` (no terminal) in container `id`; resolves once it runs, with its output
- *  on `stdout`/`stderr`. @throws InternalError with runc's message when it cannot start. */
-export async function startRuncExec(
-  c: RuncExecContext,
+ *  on `stdout`/`stderr`. @throws InternalError with the runtime's message when it cannot start. */
+export async function startDirectExec(
+  c: DirectExecContext,
   id: string,
   execId: string,
   opts: ExecOptions,
 ): Promise<ExecProcess> {
-  if (opts.tty) throw new InternalError('runc exec sessions have no terminal: use conmon')
+  if (opts.tty) throw new InternalError('direct exec sessions have no terminal: use conmon')
   const dir = execSessionDir(c.containerDir, execId)
   await rm(dir, { recursive: true, force: true })
   await mkdir(dir, { recursive: true, mode: 0o700 })
@@ -47,7 +51,7 @@ export async function startRuncExec(
   // biome-ignore format: flag/value pairs read better one pair per line
   const args = [
     '--root', c.stateRoot,
-    '--log', join(dir, 'runc.log'),
+    '--log', join(dir, 'runtime.log'),
     'exec',
     '--process', join(dir, 'process.json'),
     '--pid-file', pidFile,
@@ -66,22 +70,29 @@ export async function startRuncExec(
   const stderr = (child.stderr as Readable).pipe(new PassThrough())
   const exitCode = new Promise<number>((resolve) => {
     child.once('error', (err) => {
-      c.log.error('cannot run runc exec', { id, err: messageOf(err) })
+      c.log.error('cannot run the runtime for exec', { id, runtime: c.runtimeName, err: messageOf(err) })
       resolve(-1)
     })
     child.once('exit', (code) => resolve(code ?? -1))
   })
   const started = await Promise.race([pidWritten.seen.then(() => true), exitCode.then(() => false)])
   pidWritten.close()
-  const pid = await readPidFile(pidFile)
+  let pid = await readPidFile(pidFile)
+  // crun writes its pid file in place (runc renames one into place): it may be empty for a moment.
+  for (let i = 0; started && pid === undefined && i < 100; i++) {
+    await sleep(1)
+    pid = await readPidFile(pidFile)
+  }
   if (!started && pid === undefined) {
-    // runc gave up before the process ran: its message is in the log (and on the stderr pipe,
+    // The runtime gave up before the process ran: its message is in the log (and on the stderr pipe,
     // which is not the process's output).
-    const detail = runtimeMessage(await readFile(join(dir, 'runc.log'), 'utf8').catch(() => ''))
+    let detail = runtimeMessage(await readFile(join(dir, 'runtime.log'), 'utf8').catch(() => ''))
+    // runc starts every exec failure with these words (Docker shows them); crun does not.
+    if (detail && !detail.startsWith('exec failed: ')) detail = `exec failed: ${detail}`
     stdout.destroy()
     stderr.destroy()
     await rm(dir, { recursive: true, force: true })
-    throw new InternalError(detail || `runc exec failed (exit ${await exitCode})`)
+    throw new InternalError(detail || `${c.runtimeName} exec failed (exit ${await exitCode})`)
   }
   // The session's files go in the background: the exit code is what the caller waits for.
   const exited = exitCode.then((code) => {
@@ -105,7 +116,7 @@ export async function startRuncExec(
   }
 }
 
-/** Resolves `seen` once `dir/name` has been created (runc writes it by rename). */
+/** Resolves `seen` once `dir/name` has been created (the runtime writes it by rename). */
 function fileAppears(dir: string, name: string): { seen: Promise<void>; close(): void } {
   let watcher: FSWatcher | undefined
   const seen = new Promise<void>((resolve) => {
