@@ -7,6 +7,7 @@ import { ConflictError, InvalidArgumentError, messageOf, NotFoundError } from '.
 import { run } from '../lib/exec.ts'
 import type { ContainerStats } from '../runtime/index.ts'
 import type { ContainerService } from './container-service.ts'
+import { logDetails } from './log-options.ts'
 import { type LogEntry, readLogs } from './logs.ts'
 import type { ContainerRecord } from './types.ts'
 
@@ -65,7 +66,11 @@ export class ContainerIoService {
     })
   }
 
-  logs(ref: string, opts: LogsOptions): { tty: boolean; entries: AsyncIterable<LogEntry[]> } {
+  /** The log of container `ref`; `details` is what `logs --details` puts before each line. */
+  logs(
+    ref: string,
+    opts: LogsOptions,
+  ): { tty: boolean; details: string; entries: AsyncIterable<LogEntry[]> } {
     const rec = this.#svc.get(ref)
     const driver = rec.hostConfig.LogConfig?.Type
     if (driver === 'none')
@@ -75,6 +80,11 @@ export class ContainerIoService {
     const stopped = running ? this.#svc.waiters.nextExit(rec.id) : Promise.resolve(0)
     return {
       tty: rec.config.Tty,
+      details: logDetails(
+        rec.hostConfig.LogConfig?.Config ?? {},
+        rec.config.Labels ?? {},
+        rec.config.Env ?? [],
+      ),
       entries: readLogs(rec.logPath, {
         ...opts,
         follow: opts.follow && running,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { fromHumanSize, logSizeLimit, validateLogOptions } from './log-options.ts'
+import { fromHumanSize, logDetails, logSizeLimit, validateLogOptions } from './log-options.ts'
 
 describe('log options', () => {
   it('parses sizes as go-units FromHumanSize (decimal)', () => {
@@ -35,5 +35,19 @@ describe('log options', () => {
       validateLogOptions('json-file', { 'max-size': '10m', 'max-file': '3', tag: 'x' }),
     )
     assert.doesNotThrow(() => validateLogOptions('syslog', { 'syslog-address': 'udp://127.0.0.1:514' }))
+  })
+
+  it('gives logs --details the labels and variables the options name, sorted and escaped', () => {
+    const labels = { team: 'a b', 'com.x': '1', other: 'no' }
+    const env = ['PATH=/bin', 'STAGE=prod&test', 'EMPTY=']
+    assert.equal(logDetails({}, labels, env), '')
+    assert.equal(
+      logDetails({ labels: 'team,missing', env: 'STAGE' }, labels, env),
+      'STAGE=prod%26test,team=a+b',
+    )
+    assert.equal(
+      logDetails({ 'labels-regex': '^com\\.', 'env-regex': '^EMP' }, labels, env),
+      'EMPTY=,com.x=1',
+    )
   })
 })

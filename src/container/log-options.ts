@@ -53,3 +53,43 @@ export function logSizeLimit(type: string, config: Record<string, string>): numb
   if (size <= 0) throw new InvalidArgumentError('max-size must be a positive number')
   return size * files
 }
+
+/** What `logs --details` shows before each line: the container labels and environment variables
+ *  the log options name (labels, labels-regex, env, env-regex), as `key=value` pairs sorted by
+ *  key and joined by commas, each part query-escaped as Go's url.QueryEscape does (moby's
+ *  ExtraAttributes). Empty when the options name none. */
+export function logDetails(
+  config: Record<string, string>,
+  labels: Record<string, string>,
+  env: readonly string[],
+): string {
+  const extra = new Map<string, string>()
+  for (const key of (config.labels ?? '').split(',').filter(Boolean)) {
+    const value = labels[key]
+    if (value !== undefined) extra.set(key, value)
+  }
+  const labelsRe = config['labels-regex'] ? new RegExp(config['labels-regex']) : undefined
+  if (labelsRe) for (const [k, v] of Object.entries(labels)) if (labelsRe.test(k)) extra.set(k, v)
+  const vars = new Map<string, string>()
+  for (const e of env) {
+    const at = e.indexOf('=')
+    if (at > 0) vars.set(e.slice(0, at), e.slice(at + 1))
+  }
+  for (const key of (config.env ?? '').split(',').filter(Boolean)) {
+    const value = vars.get(key)
+    if (value !== undefined) extra.set(key, value)
+  }
+  const envRe = config['env-regex'] ? new RegExp(config['env-regex']) : undefined
+  if (envRe) for (const [k, v] of vars) if (envRe.test(k)) extra.set(k, v)
+  return [...extra.keys()]
+    .sort()
+    .map((k) => `${queryEscape(k)}=${queryEscape(extra.get(k) ?? '')}`)
+    .join(',')
+}
+
+/** Go's url.QueryEscape: only A-Z a-z 0-9 - _ . ~ stay as they are; a space becomes "+". */
+function queryEscape(s: string): string {
+  return encodeURIComponent(s)
+    .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+    .replace(/%20/g, '+')
+}

@@ -1,6 +1,7 @@
 // --log-opt max-size/max-file through the docker CLI: the log on disk stays bounded (conmon
 // starts a new file past max-size × max-file), `docker logs` shows the newest lines, and
-// `docker logs -f` keeps following across the switch. Bad options are refused at create.
+// `docker logs -f` keeps following across the switch; `logs --details` shows the labels and
+// variables the options name. Bad options are refused at create.
 import assert from 'node:assert/strict'
 import { stat } from 'node:fs/promises'
 import { after, before, describe, it } from 'node:test'
@@ -49,6 +50,36 @@ describe('log options', { skip }, () => {
     } finally {
       await d.docker(['rm', '-f', 'capped'])
     }
+  })
+
+  it('logs --details shows the labels and variables the log options name before each line', async () => {
+    const run = await d.docker([
+      'run',
+      '--name',
+      'detailed',
+      '--label',
+      'team=web ops',
+      '--log-opt',
+      'labels=team',
+      '-e',
+      'STAGE=prod',
+      '--log-opt',
+      'env=STAGE',
+      'busybox',
+      'echo',
+      'hi',
+    ])
+    assert.equal(run.code, 0, run.stderr)
+    for (const cli of [d.docker.bind(d), d.berth.bind(d)]) {
+      const logs = await cli(['logs', '--details', 'detailed'])
+      assert.equal(logs.stdout, 'STAGE=prod,team=web+ops hi\n')
+    }
+    const plain = await d.docker(['run', '--name', 'plain', 'busybox', 'echo', 'hi'])
+    assert.equal(plain.code, 0, plain.stderr)
+    assert.equal((await d.docker(['logs', '--details', 'plain'])).stdout, ' hi\n')
+    const ts = await d.docker(['logs', '--details', '--timestamps', 'plain'])
+    assert.match(ts.stdout, /^\d{4}-\d\d-\d\dT[\d:.]+Z {2}hi\n$/)
+    await d.docker(['rm', 'detailed', 'plain'])
   })
 
   it("refuses unknown options and bad sizes with dockerd's messages", async () => {

@@ -323,7 +323,9 @@ export function deleteLeftoverContainers(dir: string): void {
   let runtime = 'runc'
   try {
     runtime = readFileSync(join(dir, 'data', 'runtime'), 'utf8').trim() || 'runc'
-  } catch {}
+  } catch {
+    // No record: a daemon from before the record, or one that never started: runc's.
+  }
   const wrapper = join(dir, 'exec', 'conmon', 'crun-hybrid')
   if (runtime === 'crun' && existsSync(wrapper)) runtime = wrapper
   const list = spawnSync(runtime, ['--root', runtimeRoot, 'list', '-q'], { encoding: 'utf8' })

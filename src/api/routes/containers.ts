@@ -188,7 +188,7 @@ async function containerLogs(d: ContainerRouteDeps, req: ApiRequest): Promise<Ap
     throw new InvalidArgumentError('Bad parameters: you must choose at least one stream')
   const tailRaw = str(req, 'tail')
   const tail = tailRaw === undefined || tailRaw === 'all' || tailRaw === '' ? undefined : Number(tailRaw)
-  const { tty, entries } = d.io.logs(req.params.id!, {
+  const { tty, details, entries } = d.io.logs(req.params.id!, {
     follow: bool(req, 'follow'),
     sinceNs: str(req, 'since') ? parseTimeNs(str(req, 'since')!) : undefined,
     untilNs: str(req, 'until') ? parseTimeNs(str(req, 'until')!) : undefined,
@@ -200,14 +200,27 @@ async function containerLogs(d: ContainerRouteDeps, req: ApiRequest): Promise<Ap
     kind: 'stream',
     status: 200,
     contentType: tty ? RAW_STREAM : MULTIPLEXED,
-    body: encodeEntries(entries, { tty, stdout, stderr, timestamps }),
+    body: encodeEntries(entries, {
+      tty,
+      stdout,
+      stderr,
+      timestamps,
+      details: bool(req, 'details') ? `${details} ` : '',
+    }),
   }
 }
 
 /** Encodes log entries into large chunks: one allocation per ~256 KiB, not per line. */
 export async function* encodeEntries(
   batches: AsyncIterable<LogEntry[]>,
-  o: { tty: boolean; stdout: boolean; stderr: boolean; timestamps: boolean },
+  o: {
+    tty: boolean
+    stdout: boolean
+    stderr: boolean
+    timestamps: boolean
+    /** Put before each line, after the timestamp (`logs --details`). */
+    details?: string
+  },
 ) {
   const CHUNK = 256 * 1024
   let out = Buffer.allocUnsafe(CHUNK)
@@ -215,8 +228,8 @@ export async function* encodeEntries(
   for await (const batch of batches) {
     for (const e of batch) {
       if (e.stream === 'stdout' ? !o.stdout : !o.stderr) continue
-      const ts = o.timestamps ? `${e.time} ` : ''
-      const len = ts.length + e.length
+      const ts = (o.timestamps ? `${e.time} ` : '') + (o.details ?? '')
+      const len = ts.length + e.length // ASCII: RFC 3339 time, query-escaped details
       const need = len + (o.tty ? 0 : 8)
       if (pos + need > out.length) {
         if (pos > 0) yield out.subarray(0, pos)
