@@ -289,18 +289,19 @@ export class ConmonRuntime implements Runtime {
     // runc keeps the exec fifo until `runc start`: its presence means "created".
     if (await exists(join(this.#o.stateRoot, id, 'exec.fifo')))
       throw new ConflictError(`container ${id} is created, not running`)
+    // crun's exec joins the v1 hierarchies on a hybrid host by itself: it goes without the wrapper.
+    const { runtimeName } = this.#o
+    const wrapped = await this.#setup()
     const ctx = {
       conmonPath: this.#o.conmonPath,
-      runtimePath: await this.#setup(),
+      runtimePath: runtimeName === 'crun' ? this.#o.runtimePath : wrapped,
       stateRoot: this.#o.stateRoot,
       containerDir: this.#paths(id).dir,
       log: this.#o.log,
     }
     // Without a terminal, the runtime runs the session itself, as berthd's child (direct-exec.ts).
-    // crun's exec joins the v1 hierarchies on a hybrid host too: it goes without the wrapper.
-    const { runtimeName, runtimePath } = this.#o
     if (!opts.tty && (runtimeName === 'runc' || runtimeName === 'crun'))
-      return startDirectExec({ ...ctx, runtimePath, runtimeName }, id, execId, opts)
+      return startDirectExec({ ...ctx, runtimeName }, id, execId, opts)
     return startConmonExec(ctx, id, execId, opts)
   }
 

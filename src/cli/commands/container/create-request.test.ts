@@ -26,6 +26,12 @@ describe('run/create flags → ContainerCreateRequest', () => {
     assert.deepEqual(Object.keys(body.NetworkingConfig?.EndpointsConfig ?? {}), ['default'])
     assert.equal(name, undefined)
   })
+  it("sends the terminal's size as ConsoleSize, as docker does ([0, 0] without a terminal)", () => {
+    assert.deepEqual(plan(['-t', 'alpine']).body.HostConfig?.ConsoleSize, [0, 0])
+    const f = parseFlags([...CREATE_FLAGS, ...RUN_ONLY_FLAGS], ['-it', 'alpine'], { interspersed: false })
+    const sized = toCreateRequest(f, f.args, {}, { detach: false, consoleSize: { height: 33, width: 77 } })
+    assert.deepEqual(sized.body.HostConfig?.ConsoleSize, [33, 77])
+  })
   it('keeps the container command and its flags', () => {
     const { body } = plan(['--rm', 'alpine', 'ls', '-la', '--color'])
     assert.deepEqual(body.Cmd, ['ls', '-la', '--color'])

@@ -34,7 +34,11 @@ export function toCreateRequest(
   f: ParseResult,
   args: string[],
   env: NodeJS.ProcessEnv,
-  opts: { detach: boolean },
+  opts: {
+    detach: boolean
+    /** The terminal's size, which docker sends as ConsoleSize. */
+    consoleSize?: { height: number; width: number }
+  },
 ): CreatePlan {
   const [image = '', ...cmd] = args
   const has = (n: string) => f.changed.has(n)
@@ -161,7 +165,7 @@ export function toCreateRequest(
     AutoRemove: autoRemove,
     VolumeDriver: str('volume-driver') ?? '',
     VolumesFrom: list('volumes-from').length > 0 ? list('volumes-from') : null,
-    ConsoleSize: [0, 0],
+    ConsoleSize: opts.consoleSize ? [opts.consoleSize.height, opts.consoleSize.width] : [0, 0],
     Annotations: Object.keys(annotations).length > 0 ? annotations : undefined,
     CapAdd: list('cap-add').length > 0 ? normalizeCaps(list('cap-add')) : null,
     CapDrop: list('cap-drop').length > 0 ? normalizeCaps(list('cap-drop')) : null,

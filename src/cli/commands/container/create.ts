@@ -18,7 +18,7 @@ export const spec: CommandModule['spec'] = {
 
 export const run: CommandModule['run'] = async (ctx, flags, args) => {
   try {
-    const plan = toCreateRequest(flags, args, ctx.env, { detach: false })
+    const plan = toCreateRequest(flags, args, ctx.env, { detach: false, consoleSize: ctx.terminal?.size() })
     const id = await createContainer(ctx, plan, { quiet: flag.bool(flags, 'quiet') })
     ctx.out.line(id)
   } catch (err) {

@@ -38,7 +38,8 @@ export const run: CommandModule['run'] = async (ctx, flags, args) => {
   let plan: ReturnType<typeof toCreateRequest>
   let id: string
   try {
-    plan = toCreateRequest(flags, args, ctx.env, { detach })
+    // docker sends the terminal's size at create: the process starts with it (no 0x0 moment).
+    plan = toCreateRequest(flags, args, ctx.env, { detach, consoleSize: ctx.terminal?.size() })
     if (plan.body.Tty && plan.body.AttachStdin && !ctx.stdinIsTTY)
       throw new Error('the input device is not a TTY')
     id = await createContainer(ctx, plan, { quiet: flag.bool(flags, 'quiet') })
