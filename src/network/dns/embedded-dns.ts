@@ -5,6 +5,7 @@
 import { createSocket, type Socket as UdpSocket } from 'node:dgram'
 import { once } from 'node:events'
 import { createServer, isIPv6, type Server, type Socket } from 'node:net'
+import { errnoOf } from '../../lib/errors.ts'
 import type { Logger } from '../../lib/log.ts'
 import { forwardQuery, parseUpstream, type Upstream } from './forward.ts'
 import { LocalAnswers } from './local-answer.ts'
@@ -54,6 +55,17 @@ export class EmbeddedDns {
    *  the kernel picks the UDP port and TCP binds the same one.
    *  @throws the bind error (EADDRINUSE, EADDRNOTAVAIL…); nothing stays bound then. */
   async listen(scope: string, address: string, port = 53): Promise<DnsListener> {
+    // Port 0 (tests): UDP picks a free port, whose TCP twin may be taken: try another one.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.listenOnce(scope, address, port)
+      } catch (err) {
+        if (port !== 0 || errnoOf(err) !== 'EADDRINUSE' || attempt >= 10) throw err
+      }
+    }
+  }
+
+  private async listenOnce(scope: string, address: string, port: number): Promise<DnsListener> {
     const udp = createSocket({ type: isIPv6(address) ? 'udp6' : 'udp4' })
     const sockets = new Set<Socket>()
     const tcp = createServer((sock) => this.serveTcp(scope, sock, sockets))
