@@ -10,19 +10,19 @@ import {
   InternalError,
   InvalidArgumentError,
   messageOf,
-  NotFoundError,
   NotModifiedError,
 } from '../lib/errors.ts'
 import { newId, shortId } from '../lib/ids.ts'
 import type { Logger } from '../lib/log.ts'
-import { type EndpointRequest, NoSuchNetworkError, PortAllocatedError } from '../network/index.ts'
+import type { EndpointRequest } from '../network/index.ts'
 import type { Runtime } from '../runtime/runtime.ts'
 import type { VolumeService } from '../volume/index.ts'
 import { type HostFacts, resourcesOf, writeBundle } from './bundle.ts'
 import { mergeImageConfig, processArgs } from './config-merge.ts'
-import { NameInUseError, NotRunningError, startTaskError } from './errors.ts'
+import { NameInUseError, NotRunningError, startFailure } from './errors.ts'
 import { writeEtcFiles } from './etc-files.ts'
 import { validateHealthcheck } from './health.ts'
+import { validateHostConfig } from './host-config-checks.ts'
 import { filterContainers, type ListOptions } from './list.ts'
 import { logSizeLimit } from './log-options.ts'
 import {
@@ -37,7 +37,7 @@ import {
 import { generateName, normaliseName } from './names.ts'
 import type { NetworkAttach } from './network-attach.ts'
 import { type NamespaceMode, resourceLimits } from './oci-spec.ts'
-import { validateResources } from './resource-checks.ts'
+import { normaliseSignal, signalNumber } from './signals.ts'
 import type { ContainerStore } from './store.ts'
 import {
   type ContainerConfig,
@@ -533,102 +533,6 @@ export class ContainerService {
   #attrs(rec: ContainerRecord): Record<string, string> {
     return { ...(rec.config.Labels ?? {}), image: rec.config.Image, name: rec.name.slice(1) }
   }
-}
-
-function validateHostConfig(hc: HostConfig): void {
-  const rp = hc.RestartPolicy?.Name ?? ''
-  if (!['', 'no', 'always', 'unless-stopped', 'on-failure'].includes(rp))
-    throw new InvalidArgumentError(`invalid restart policy '${rp}'`)
-  if (hc.AutoRemove && rp !== '' && rp !== 'no') {
-    throw new InvalidArgumentError(`can't create 'AutoRemove' container with restart policy`)
-  }
-  if (rp !== 'on-failure' && (hc.RestartPolicy?.MaximumRetryCount ?? 0) > 0) {
-    throw new InvalidArgumentError(
-      `invalid restart policy: maximum retry count can only be used with 'on-failure'`,
-    )
-  }
-  const ipc = String(hc.IpcMode ?? '')
-  if (!['', 'none', 'private', 'shareable', 'host'].includes(ipc) && !/^container:./.test(ipc))
-    throw new InvalidArgumentError(`invalid IPC mode: ${ipc}`)
-  const pid = String(hc.PidMode ?? '')
-  if (!['', 'host'].includes(pid) && !/^container:./.test(pid))
-    throw new InvalidArgumentError(`invalid PID mode: ${pid}`)
-  const cgroupns = String(hc.CgroupnsMode ?? '')
-  if (!['', 'host', 'private'].includes(cgroupns))
-    throw new InvalidArgumentError(`invalid cgroup namespace mode: ${cgroupns}`)
-  if (hc.Memory > 0 && hc.Memory < 6 * 1024 * 1024)
-    throw new InvalidArgumentError('Minimum memory limit allowed is 6MB')
-  if (hc.MemorySwap > 0 && hc.Memory > 0 && hc.MemorySwap < hc.Memory) {
-    throw new InvalidArgumentError('Minimum memoryswap limit should be larger than memory limit, see usage')
-  }
-  validateResources(hc)
-}
-
-/** What a failed start reports, as dockerd's containerStart. Before the task exists (mounts,
- *  networking, the OCI spec) the error itself: a taken port, a missing network or network
- *  container and conflicts keep their kind, anything else is a system error (500) with its own
- *  text (`unable to find user x: no matching entries in passwd file`). Exit code 128. Once the
- *  runtime was asked to create the task, startTaskError's wrapping and classification. */
-function startFailure(err: unknown, task: boolean): { error: Error; exitCode: number } {
-  if (err instanceof PortAllocatedError || err instanceof NoSuchNetworkError)
-    return { error: err, exitCode: 128 }
-  if (task) return startTaskError(err)
-  if (err instanceof NotFoundError || err instanceof ConflictError) return { error: err, exitCode: 128 }
-  return { error: new InternalError(messageOf(err), { cause: err }), exitCode: 128 }
-}
-
-const SIGNALS: Record<string, number> = {
-  SIGHUP: 1,
-  SIGINT: 2,
-  SIGQUIT: 3,
-  SIGILL: 4,
-  SIGTRAP: 5,
-  SIGABRT: 6,
-  SIGBUS: 7,
-  SIGFPE: 8,
-  SIGKILL: 9,
-  SIGUSR1: 10,
-  SIGSEGV: 11,
-  SIGUSR2: 12,
-  SIGPIPE: 13,
-  SIGALRM: 14,
-  SIGTERM: 15,
-  SIGSTKFLT: 16,
-  SIGCHLD: 17,
-  SIGCONT: 18,
-  SIGSTOP: 19,
-  SIGTSTP: 20,
-  SIGTTIN: 21,
-  SIGTTOU: 22,
-  SIGURG: 23,
-  SIGXCPU: 24,
-  SIGXFSZ: 25,
-  SIGVTALRM: 26,
-  SIGPROF: 27,
-  SIGWINCH: 28,
-  SIGIO: 29,
-  SIGPWR: 30,
-  SIGSYS: 31,
-}
-
-/** Accepts "KILL", "SIGKILL", "9" and "SIGRTMIN+3". @throws InvalidArgumentError. */
-export function normaliseSignal(sig: string): string {
-  const s = sig.trim().toUpperCase()
-  if (/^\d+$/.test(s)) {
-    const n = Number(s)
-    const name = Object.keys(SIGNALS).find((k) => SIGNALS[k] === n)
-    if (name) return name
-    if (n >= 34 && n <= 64) return s
-    throw new InvalidArgumentError(`Invalid signal: ${sig}`)
-  }
-  const name = s.startsWith('SIG') ? s : `SIG${s}`
-  if (name in SIGNALS || /^SIGRTM(IN|AX)([+-]\d+)?$/.test(name)) return name
-  throw new InvalidArgumentError(`Invalid signal: ${sig}`)
-}
-
-function signalNumber(sig: string): string {
-  const n = SIGNALS[normaliseSignal(sig)]
-  return n === undefined ? sig : String(n)
 }
 
 function ms(n: number): number {

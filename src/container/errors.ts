@@ -7,6 +7,7 @@ import {
   messageOf,
   NotFoundError,
 } from '../lib/errors.ts'
+import { NoSuchNetworkError, PortAllocatedError } from '../network/index.ts'
 
 export class NoSuchContainerError extends NotFoundError {
   constructor(ref: string) {
@@ -59,3 +60,16 @@ const NOT_FOUND_TEXTS = [
   'system cannot find the file specified',
   'failed to run runc create/exec call',
 ]
+
+/** What a failed start reports, as dockerd's containerStart. Before the task exists (mounts,
+ *  networking, the OCI spec) the error itself: a taken port, a missing network or network
+ *  container and conflicts keep their kind, anything else is a system error (500) with its own
+ *  text (`unable to find user x: no matching entries in passwd file`). Exit code 128. Once the
+ *  runtime was asked to create the task, startTaskError's wrapping and classification. */
+export function startFailure(err: unknown, task: boolean): { error: Error; exitCode: number } {
+  if (err instanceof PortAllocatedError || err instanceof NoSuchNetworkError)
+    return { error: err, exitCode: 128 }
+  if (task) return startTaskError(err)
+  if (err instanceof NotFoundError || err instanceof ConflictError) return { error: err, exitCode: 128 }
+  return { error: new InternalError(messageOf(err), { cause: err }), exitCode: 128 }
+}
